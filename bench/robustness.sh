@@ -2,7 +2,8 @@
 # Robustness harness (issue 16): each detection core on both of its generators, with every error rate and
 # base rate scaled from x0.5 to x2, one at a time; per core a table per perturbation and the worst case and
 # median over the grid (docs/BENCHMARKS.md). Each core's part is a script of its own, run when present:
-#   bench/robustness_linkage.sh   record linkage (`link dedupe` on `gen` and `gen --style b`)
+#   bench/robustness_linkage.sh   record linkage (`link dedupe` on `gen` and `gen --style b`; STYLES="a b d" adds
+#                                 bench/linkage/gen_d.mjs)
 #   bench/robustness_homes.sh     children's homes oversight
 # Options are the parts' own (environment variables; see each script).
 set -euo pipefail

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Robustness of record linkage (issue 16): `safeguard link dedupe` (training on its own input, as shipped)
-# on both generators, `gen` (style a) and `gen --style b` (synth/people2.h, written apart), at the default
+# on the generators `gen` (style a), `gen --style b` (synth/people2.h, written apart) and, with STYLES
+# naming it, style d (bench/linkage/gen_d.mjs, records from agencies' encounters, written apart), at the default
 # rates and with every error rate and base rate of each scaled by 0.5 and by 2, one at a time. Prints one
 # line per run (precision, recall, F1, clusters holding two children, clusters joining twins, seconds),
 # then per generator the worst case and the median over the grid. docs/BENCHMARKS.md records a run.
@@ -9,6 +10,8 @@
 #   A_FAMILIES=7300 B_HOUSEHOLDS=8700 bench/robustness_linkage.sh   about 78k records a run
 #   SEED=11 bench/robustness_linkage.sh          another area (default seed 7)
 #   STYLES=b FACTORS="swap_names known_as" bench/robustness_linkage.sh   part of the grid
+#   STYLES="a b d" D_FAMILIES=7000 bench/robustness_linkage.sh   style d too (default 3500 families, ~40k
+#                                                records; 7000 is ~80k; its factors from gen_d.mjs --help)
 #   SCALES="0.5 2" (default)                     the multipliers tried besides 1
 #   SAFEGUARD_BIN=... THREADS=2                  the binary (default: build it) and dedupe's threads
 #   NAMESAKES=0.05                               style b runs plant namesakes (gen --namesakes) and print the
@@ -31,7 +34,9 @@ trap 'rm -rf "$work"' EXIT
 
 # Factors of each generator, from its own help (so a factor added there is swept here).
 factors_of() {
-	if [ "$1" = b ]; then
+	if [ "$1" = d ]; then
+		node bench/linkage/gen_d.mjs --help 2>&1 | sed -n 's/^factors: \(.*\) (errors=.*/\1/p' | tr ' ' '\n' | grep -v '^$'
+	elif [ "$1" = b ]; then
 		"$bin" gen --help | sed -n '/Factors of style b/,/Factors of style a/p' | grep -o '[a-z_]*=' | tr -d '='
 	else
 		"$bin" gen --help | sed -n '/Factors of style a/,$p' | tail -n +2 | tr ' ' '\n' | grep -v '^$'
@@ -45,11 +50,15 @@ results=$work/results.tsv
 run() { # style factor scale
 	local style=$1 factor=$2 scale=$3 d=$work/run size
 	rm -rf "$d"
-	if [ "$style" = b ]; then size=${B_HOUSEHOLDS:-4350}; else size=${A_FAMILIES:-3650}; fi
+	if [ "$style" = b ]; then size=${B_HOUSEHOLDS:-4350}; elif [ "$style" = d ]; then size=${D_FAMILIES:-3500}; else size=${A_FAMILIES:-3650}; fi
 	local args=(gen --style "$style" --out "$d" --families "$size" --seed "$seed" --today 2025-06-01)
 	[ "$factor" = default ] || args+=(--scale "$factor=$scale")
 	[ -n "${NAMESAKES:-}" ] && [ "$style" = b ] && args+=(--namesakes "$NAMESAKES")
-	"$bin" "${args[@]}" >/dev/null 2>&1
+	if [ "$style" = d ]; then
+		node bench/linkage/gen_d.mjs "${args[@]:3}" >/dev/null 2>&1
+	else
+		"$bin" "${args[@]}" >/dev/null 2>&1
+	fi
 	local ns=()
 	[ -f "$d/namesakes.csv" ] && ns=(--namesakes "$d/namesakes.csv")
 	local t0 t1

@@ -72,11 +72,9 @@ static bool may_upload(struct api *a, http_request *rq, const struct caller *who
 		api_reply_store_failure(a, rq, rc);
 		return false;
 	}
-	if (!allowed) { /* once its entry is durable (r-ntk30) */
-		if ((rc = access_write_refuse_wait(a->q, who->actor, WRITE_RECORDING, NULL, child_id)) != STORE_OK)
-			api_reply_store_failure(a, rq, rc);
-		else
-			api_reply_simple(a, rq, 403, "forbidden", NULL, NO_RELATIONSHIP);
+	if (!allowed) { /* its entry queued, not waited for (access.h: access_write_refuse_unwaited) */
+		access_write_refuse_unwaited(a->q, who->actor, WRITE_RECORDING, NULL, child_id);
+		api_reply_simple(a, rq, 403, "forbidden", NULL, NO_RELATIONSHIP);
 	}
 	return allowed;
 }

@@ -366,6 +366,23 @@ static void bad_summary(const struct load *l)
 				what[k]);
 }
 
+/* The sources whose 1 January dates are estimates (linkage_drop_estimated_dobs), those dates dropped. */
+static void estimates_summary(struct load *l)
+{
+	struct linkage_estimates e;
+	size_t k = linkage_drop_estimated_dobs(l->recs, l->n, &e);
+	if (!k)
+		return;
+	fprintf(stderr, "safeguard link: %zu dates of birth on 1 January compared as not written (estimates: their "
+			"sources write 1 January far more often than birthdays fall on it):",
+		k);
+	for (unsigned s = 0; s <= LINKAGE_MAX_SOURCES; s++)
+		if (e.dropped[s])
+			fprintf(stderr, " %s %zu of %zu dates", s ? l->sources[s - 1] : "(no source)", e.jan1[s],
+				e.dated[s]);
+	fputc('\n', stderr);
+}
+
 /* ---- progress and stage times (the core reads no clock) ---- */
 
 static double now(void)
@@ -632,8 +649,9 @@ static void usage(FILE *f)
 		"          sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name,\n"
 		"          birthdays, own_name, thin_bound, id_u (not a refusal: how training counts u of a valid\n"
 		"          identifier's equal level), block_u (not a refusal: each rule's EM reads u inside its own\n"
-		"          blocks), name_pairs, read_across, each added or (with a leading -) taken away from the\n"
-		"          default set (all but sex_cluster, twin_odds and block_u), or none or all.\n"
+		"          blocks), name_pairs, read_across, lone_middle (not a refusal: a record alone joins the\n"
+		"          component holding its given name as a middle name), each added or (with a leading -) taken\n"
+		"          away from the default set (all but sex_cluster, twin_odds and block_u), or none or all.\n"
 		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
 		"          enough matches of them, shrunk towards the pooled m (measured: it does not pay; off).\n"
 		"Values that cannot be right (impossible dates, wrong check digits) are counted on stderr, not errors.\n"
@@ -645,7 +663,8 @@ static void usage(FILE *f)
 static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "names", "possible_twins", "ambiguous",
 					   "sex_cluster", "own_ids", "twin_odds", "weak", "stray", "id_asym",
 					   "transposed", "name_order", "stray_name", "birthdays", "own_name",
-					   "thin_bound", "id_u", "block_u", "name_pairs", "read_across"};
+					   "thin_bound", "id_u", "block_u", "name_pairs", "read_across",
+					   "lone_middle"};
 /* one name for each bit of LINKAGE_REFUSE_ALL, in bit order: a rule added there without its name here fails */
 _Static_assert((1ull << (sizeof refuse_names / sizeof refuse_names[0])) == (unsigned long long)LINKAGE_REFUSE_ALL + 1,
 	       "refuse_names[] names each bit of LINKAGE_REFUSE_ALL");
@@ -799,7 +818,7 @@ int cmd_link(int argc, char **argv)
 	}
 	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
 		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
-				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across (each may start with -), none or all\n");
+				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle (each may start with -), none or all\n");
 		return 2;
 	}
 	if (link_p > 0)
@@ -815,6 +834,7 @@ int cmd_link(int argc, char **argv)
 		return 1;
 	double t_read = now() - t0, c_read = cpu_now() - c0, m_read = thread_cpu_now() - m0;
 	bad_summary(&l);
+	estimates_summary(&l);
 	/* Names' frequencies come from the records being linked: how common "Khan" is here is what matters. */
 	if (!(tf = linkage_tf_build(l.recs, l.n))) {
 		fprintf(stderr, "safeguard link: out of memory\n");

@@ -1121,7 +1121,9 @@ struct scored {
 	float weight;
 	uint8_t cannot; /* 0 may link, 1 not this pair, 2 never in one cluster, 3 a nameless record's
 	                 * candidate between the thresholds, never merged (merge_weak weighs it), 4 a pair of
-	                 * one given name as written between the thresholds, never merged (stray_hold, own_name) */
+	                 * one given name as written between the thresholds, never merged (stray_hold, own_name),
+	                 * 5 as 1, a pair of unrelated given names at the link threshold (twins_gave_way) that
+	                 * only merge_lone_middle may merge */
 	uint8_t idmatch; /* an equal valid NHS number or UPN */
 	uint8_t twin_level; /* the given-name level of a twin-like pair (twinlike()), else 0 */
 	uint8_t kind;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it), 2 "sex" */
@@ -1302,6 +1304,14 @@ static bool middle_outweighs(const struct score_job *j, const struct linkage_pai
 	return lr * m->split_rate[real][l][1] >= link_odds * m->twin_rate[real][l];
 }
 
+/* A pair the pairwise "twins" rule would refuse (given names unrelated, family names related, birthdays equal
+ * or nearly; names not crossed) that reached the link threshold: in the batch "twins" gives way to clustering's
+ * `names` rule there, and "given" refuses it (soft). */
+static bool twins_gave_way(linkage_gamma g)
+{
+	return !(g & LINKAGE_GAMMA_CROSSED) && linkage_gamma_level(g, LF_GIVEN) == LN_ELSE && twin_family(g);
+}
+
 /* The given names as written are equal (not by the comparison's levels: crossed names and the memo aside). */
 static bool same_given(const struct linkage_rec *p, const struct linkage_rec *q)
 {
@@ -1362,6 +1372,12 @@ static void score_chunk(void *ctx, size_t c)
 			hard = true;
 		}
 		bool cannot = why != NULL;
+		/* lone_middle: such a pair refused "given" at the link threshold is kept apart from the other soft
+		 * refusals (cannot 5): a record alone under a middle name its component holds joins by it at the end
+		 * (merge_lone_middle) */
+		bool lone_middle = cannot && !hard && (j->m->refuse & LINKAGE_REFUSE_LONE_MIDDLE) &&
+				   (j->m->refuse & LINKAGE_REFUSE_NAMES) && w >= j->link_w && strcmp(why, "given_name") == 0 &&
+				   twins_gave_way(p->gamma);
 		if (!cannot && w >= j->review_w && w < j->link_w)
 			j->reviews[c]++;
 		/* A pair with a record without a given name between the thresholds: kept (cannot 3, never merged)
@@ -1392,7 +1408,8 @@ static void score_chunk(void *ctx, size_t c)
 			kind = 1;
 		else if (cannot && hard && strcmp(why, "sex") == 0)
 			kind = 2;
-		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(candidate ? 3 : own ? 4 : cannot ? (hard ? 2 : 1) : 0),
+		o[k++] = (struct scored){p->a, p->b, (float)w,
+					 (uint8_t)(candidate ? 3 : own ? 4 : cannot ? (hard ? 2 : lone_middle ? 5 : 1) : 0),
 					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL), (uint8_t)twin, kind,
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_SWAPPED),
 					 (uint8_t)(!across && linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT &&
@@ -2581,6 +2598,64 @@ static size_t *name_order(const struct linkage_model *m, const struct scored *s,
  * review); then the weak links (merge_weak; with the weak refusal in force, else they go with the first).
  * In the first pass a link twin-like but for unrelated family names may be refused as possible twins
  * with the records of its own name (own_group_refuse, own_name). Returns -1 when out of memory. */
+/* Whether a middle name of a record component root keeps (names) is one edit from x's given name (the edit half
+ * of the comparison's test for a close spelling): "Samueol" beside a record "Tesee Samuel Mehari". */
+static bool middle_respelt(struct uf *u, const struct linkage_rec *recs, uint32_t root, const struct linkage_rec *x)
+{
+	for (int i = 0; i < UF_NAMES && u->names[root][i] != UINT32_MAX; i++) {
+		const struct linkage_rec *r = &recs[u->names[root][i]];
+		for (size_t a = 0; a < r->middle_len;) {
+			size_t b = a;
+			while (b < r->middle_len && r->middle[b] != ' ')
+				b++;
+			if (b > a && linkage_one_edit(r->middle + a, b - a, x->given, x->given_len))
+				return true;
+			a = b + 1;
+		}
+	}
+	return false;
+}
+
+/* lone_middle (round 28), after the other passes: a record x still alone whose pair with a component A reached the
+ * link threshold with the given names unrelated, one family and birthday (twins_gave_way; refused "given", cannot
+ * 5), joins A when A holds x's given name as a middle name (held_as_middle: "Shilan" beside Hevi's component, one
+ * of whose records reads "HEVI SHILAN FARAJ"), or one edit from one ("Samueol" beside "Tesee Samuel Mehari"): x
+ * then names A's child as a given<->middle link does, and is judged as one, whole components (uf_conflict with
+ * the given<->middle level: hard edges, identifiers, sex, the possible-twins decision on the shares measured on
+ * the input). The pair itself compares x's given name with a record of A that shows no middle name, so until
+ * now nothing joined it: the pairwise "given" rule refused it and clustering's `names` rule never saw it. A twin
+ * known by one record under her own name stays apart: her twin's records do not carry her name as a middle name.
+ * Strongest pair first; x joins once. */
+static void merge_lone_middle(struct uf *u, const struct linkage_rec *recs, const struct scored *s, size_t ns,
+			      const uint8_t *hold, struct linkage_result *res)
+{
+	for (size_t i = 0; i < ns; i++) {
+		if (s[i].cannot != 5 || hold[s[i].a] || hold[s[i].b])
+			continue;
+		uint32_t ra = uf_find(u, s[i].a), rb = uf_find(u, s[i].b);
+		for (int side = 0; side < 2 && ra != rb; side++) {
+			uint32_t x = side ? s[i].b : s[i].a, rx = side ? rb : ra, A = side ? ra : rb;
+			bool twins;
+			if (u->size[rx] != 1 || !recs[x].given_len ||
+			    (!held_as_middle(u, recs, A, &recs[x]) && !middle_respelt(u, recs, A, &recs[x])))
+				continue;
+			if (uf_conflict(u, recs, rx, A, false, true, false, LN_SWAPPED, s[i].middle, &twins)) {
+				res->reviews += twins;
+				continue;
+			}
+			uf_union(u, recs, rx, A);
+			res->refused_links--; /* counted refused in merge_links' walk */
+			res->links++;
+			float p = (float)(s[i].weight > 60 ? 1.0 : exp2(s[i].weight) / (1.0 + exp2(s[i].weight)));
+			if (p > res->probability[s[i].a])
+				res->probability[s[i].a] = p;
+			if (p > res->probability[s[i].b])
+				res->probability[s[i].b] = p;
+			break;
+		}
+	}
+}
+
 static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns,
 		       double link_w, uint8_t *hold, struct linkage_result *res)
 {
@@ -2639,6 +2714,8 @@ static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, c
 		bool by_name = (u->refuse & LINKAGE_REFUSE_STRAY_NAME) != 0;
 		rc = merge_weak(u, recs, n, s, ns, link_w, hold, by_name ? off : NULL, lk, res);
 	}
+	if (rc == 0 && (u->refuse & LINKAGE_REFUSE_LONE_MIDDLE))
+		merge_lone_middle(u, recs, s, ns, hold, res);
 	free(off);
 	free(lk);
 	return rc;
@@ -2737,7 +2814,7 @@ static size_t find_ambiguous(struct uf *u, const struct linkage_rec *recs, size_
 
 /* ---- clustering on the threads ----
  * Every component a pass compares or joins is reached from the link at hand through scored pairs that may
- * join (cannot 0), or that stray_hold and merge_weak weigh (cannot 4 and 3): take the connected components
+ * join (cannot 0), or that stray_hold, merge_weak and merge_lone_middle weigh (cannot 4, 3 and 5): take the connected components
  * of the records through those pairs (cluster_parts). A pass never joins two of them, and everything it
  * reads or writes for a link (a root's state, hold and held, a record's probability) is of the link's own,
  * but for one thing: a cannot-link edge (cannot 2) may run to a record of another component, and uf_conflict
@@ -2804,7 +2881,7 @@ static void cluster_part(void *ctx, size_t p)
 }
 
 /* Each record's component (comp: its smallest record) through the pairs of s that a pass may follow
- * (cannot 0, 3, 4), and its part of k, by a hash of the component. */
+ * (cannot 0, 3, 4, 5), and its part of k, by a hash of the component. */
 static void cluster_parts(const struct scored *s, size_t ns, size_t n, unsigned k, uint32_t *comp, uint8_t *part)
 {
 	for (size_t i = 0; i < n; i++)

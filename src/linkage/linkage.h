@@ -232,6 +232,17 @@ void linkage_prepare(const struct linkage_input *in, struct linkage_rec *out);
  * is the same for any number of threads). */
 void linkage_prepare_many(const struct linkage_input *in, size_t n, struct linkage_rec *out, unsigned threads);
 
+/* Dates of birth written as estimates (estimates.c): per source (the records' source numbers, 0 unknown),
+ * its valid dates and how many fall on 1 January. A source with 20 or more of them and at least five times
+ * the share of birthdays there (1/365.25) writes estimates; its 1 January dates are made "not written"
+ * (dob_state NONE, no digits) before anything is compared. Returns how many were; est (may be NULL) gets the
+ * counts. Batch only: the service sees one record at a time. */
+struct linkage_estimates {
+	size_t dated[LINKAGE_MAX_SOURCES + 1], jan1[LINKAGE_MAX_SOURCES + 1];
+	bool dropped[LINKAGE_MAX_SOURCES + 1];
+};
+size_t linkage_drop_estimated_dobs(struct linkage_rec *r, size_t n, struct linkage_estimates *est);
+
 /* ---- comparison ---- */
 
 /* A comparison vector: one level per field, 4 bits each (field f in bits 4f..4f+3); bit 40 is set when
@@ -328,7 +339,13 @@ enum {
 	                                        * are spellings of each other and identified twins' names make a
 	                                        * twin-like link, and name_pairs reads that name (docs/LINKAGE.md,
 	                                        * "Written across") */
-	LINKAGE_REFUSE_ALL = 0x7FFFFFu,
+	LINKAGE_REFUSE_LONE_MIDDLE = 1u << 23, /* cluster, not a refusal (switched like one, as name_order): a record
+	                                        * alone whose pair with a component at the link threshold was refused
+	                                        * `given` once `twins` gave way to `names` joins that component when
+	                                        * it holds the record's given name as a middle name (or one edit from
+	                                        * one), judged as a given<->middle link (docs/LINKAGE.md, "Under a
+	                                        * middle name its component holds") */
+	LINKAGE_REFUSE_ALL = 0xFFFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
 	 * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,

@@ -895,22 +895,26 @@ void access_write_refuse(txq *q, struct access_write_refusal *r)
 	txq_submit(q, &r->job);
 }
 
-struct refuse_wait {
-	const char *actor, *action;
-	enum access_write what;
-	int64_t id;
-};
-
-static int refuse_wait_run(store_conn *c, void *arg)
+static void refuse_unwaited_done(struct access_write_refusal *r)
 {
-	const struct refuse_wait *x = arg;
-	return access_write_refused(c, x->actor, x->what, x->action, x->id);
+	if (r->rc != STORE_OK)
+		fprintf(stderr, "safeguard: a refused upload's audit entry could not be written (store error %d)\n", r->rc);
+	free(r);
 }
 
-int access_write_refuse_wait(txq *q, const char *actor, enum access_write what, const char *action, int64_t id)
+void access_write_refuse_unwaited(txq *q, const char *actor, enum access_write what, const char *action, int64_t id)
 {
-	struct refuse_wait x = {actor, action, what, id};
-	return txq_run(q, refuse_wait_run, &x);
+	struct access_write_refusal *r = calloc(1, sizeof *r);
+	if (!r) {
+		fprintf(stderr, "safeguard: a refused upload's audit entry could not be queued (out of memory)\n");
+		return;
+	}
+	snprintf(r->actor, sizeof r->actor, "%s", actor);
+	r->action = action;
+	r->what = what;
+	r->id = id;
+	r->done = refuse_unwaited_done;
+	access_write_refuse(q, r);
 }
 
 struct write_args {

@@ -2906,9 +2906,10 @@ static const char *const pg_override[S__COUNT] = {
 				    "OFFSET 0) ORDER BY d.id LIMIT ?2) d ORDER BY r.n, d.id LIMIT ?3) "
 				    "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
 				    "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
-				    "THEN 1 ELSE 0 END, c.held, c.n, c.held_src FROM c CROSS JOIN LATERAL (SELECT * FROM person WHERE id = c.id "
-				    "OFFSET 0) p LEFT JOIN LATERAL (SELECT kind, value, id FROM identifier WHERE person_id = c.id "
-				    "AND kind IN ('nhs', 'upn') OFFSET 0) i ON true ORDER BY c.n, p.id, i.kind, i.id",
+				    "THEN 1 ELSE 0 END, c.held, c.n, c.held_src, CASE WHEN i.first_seen <> '' THEN 1 ELSE 0 END "
+				    "FROM c CROSS JOIN LATERAL (SELECT * FROM person WHERE id = c.id "
+				    "OFFSET 0) p LEFT JOIN LATERAL (SELECT kind, value, id, first_seen FROM identifier WHERE "
+				    "person_id = c.id AND kind IN ('nhs', 'upn') OFFSET 0) i ON true ORDER BY c.n, p.id, i.kind, i.id",
 	[S_CHILD_LOOKS] = "SELECT a.id, a.at, a.actor, a.action, coalesce(a.child_id, 0), a.object, a.detail, a.hash, "
 			  "coalesce(u.agency, k.agency, ''), coalesce(u.role, ''), coalesce(u.username, '') FROM audit a "
 			  "LEFT JOIN app_user u ON a.actor LIKE 'user:%' AND u.id = CAST(substring(a.actor FROM '^user:([0-9]+)') AS BIGINT) "
@@ -3061,6 +3062,18 @@ struct sq_conn {
 	 * rest (cands_drop) */
 	struct cand_gain *keys_given;
 	int keys_given_n, keys_given_cap;
+	/* Identifiers (NHS number, UPN) persons hold, by the batch's read (the candidates' identifiers, with whether
+	 * first_seen is set) and by what this transaction wrote since (a record's statement, S_IDENT_ADD): a record
+	 * whose person holds each of its identifiers, dated or the record undated, is written by a text without
+	 * the identifiers' parts, which would write nothing (ident_noop; issue 17, r-pgin30). dated only ever goes
+	 * from false to true, as first_seen only goes from "" to a time. Dropped with the rest (cands_drop): any
+	 * other writer of identifier (a merge's move) drops them */
+	struct ident_known {
+		int64_t person;
+		bool upn, dated;
+		char *value;
+	} *idents;
+	int idents_n, idents_cap;
 	const struct store_candidate **cands_answer; /* cands_answer's, for the record being answered */
 	int cands_answer_cap;
 	int cands_lent; /* cand_rows and cands_made are being handed out (sq_block_candidates_scored, nested calls
@@ -3281,6 +3294,7 @@ static void conn_free(struct sq_conn *c)
 	free(c->cands_gained);
 	free(c->cands_keys);
 	free(c->keys_given);
+	free(c->idents);
 	free(c->cands_answer);
 	free(c);
 }
@@ -3370,9 +3384,12 @@ static void cands_drop(struct sq_conn *c)
 		free(c->cands_keys[i]);
 	for (int i = 0; i < c->keys_given_n; i++)
 		free(c->keys_given[i].key);
+	for (int i = 0; i < c->idents_n; i++)
+		free(c->idents[i].value);
 	for (int i = 0; i < c->cands_n; i++)
 		free(c->cands[i].keys);
 	c->cands_n = c->cand_rows_n = c->cands_made_n = c->cands_gained_n = c->cands_keys_n = c->keys_given_n = 0;
+	c->idents_n = 0;
 	/* A crowded batch's rows (7 KB a person, ~15 MB at CANDS_ROWS_MAX) are not kept for the connection's life:
 	 * arrays grown past a usual batch's size are freed, to be grown again by the next batch that needs them */
 	if (c->cands_lent)
@@ -3383,6 +3400,7 @@ static void cands_drop(struct sq_conn *c)
 	cands_shrink((void **)&c->cands_gained, &c->cands_gained_cap, sizeof *c->cands_gained);
 	cands_shrink((void **)&c->cands_keys, &c->cands_keys_cap, sizeof *c->cands_keys);
 	cands_shrink((void **)&c->keys_given, &c->keys_given_cap, sizeof *c->keys_given);
+	cands_shrink((void **)&c->idents, &c->idents_cap, sizeof *c->idents);
 	cands_shrink((void **)&c->cands_answer, &c->cands_answer_cap, sizeof *c->cands_answer);
 }
 
@@ -3705,6 +3723,57 @@ static bool key_given(const struct sq_conn *c, int64_t id, const char *key)
 		if (c->keys_given[i].person == id && strcmp(c->keys_given[i].key, key) == 0)
 			return true;
 	return false;
+}
+
+/* The entry of person id's identifier kind ("nhs" or "upn") value, or NULL */
+static struct ident_known *ident_of(struct sq_conn *c, int64_t id, const char *kind, const char *value)
+{
+	bool upn = strcmp(kind, "upn") == 0;
+	for (int i = c->idents_n - 1; i >= 0; i--)
+		if (c->idents[i].person == id && c->idents[i].upn == upn && strcmp(c->idents[i].value, value) == 0)
+			return &c->idents[i];
+	return NULL;
+}
+
+/* Person id holds identifier kind value, dated (first_seen set) or not known to be: from the batch's read, or
+ * written by this transaction (sent: a refusal fails the pass or rolls back, dropping these). Only while the
+ * candidates' answers are kept; a note that finds no room is left out (not known: the record writes its
+ * identifiers' parts) */
+static void idents_note(struct sq_conn *c, int64_t id, const char *kind, const char *value, bool dated)
+{
+	if (c->cands_n == 0 || !kind || !value || !*value || (strcmp(kind, "nhs") && strcmp(kind, "upn")))
+		return;
+	struct ident_known *e = ident_of(c, id, kind, value);
+	if (e) {
+		e->dated = e->dated || dated;
+		return;
+	}
+	char *v = strdup(value);
+	if (!v || !cands_grow((void **)&c->idents, &c->idents_cap, c->idents_n + 1, sizeof *c->idents)) {
+		free(v);
+		return;
+	}
+	c->idents[c->idents_n++] = (struct ident_known){id, strcmp(kind, "upn") == 0, dated, v};
+}
+
+/* Whether the identifiers' parts of a record's statement (SOURCE_IDENT_CTE) would write nothing for its person
+ * (?5): it holds each of the record's identifiers (i's INSERT .. ON CONFLICT DO NOTHING finds it), and each is
+ * dated or the record is undated (iu dates only an undated one, from a dated record). Not known: false. Leaving
+ * i out also leaves out the value of identifier's sequence that its conflicting insert took: PostgreSQL's
+ * identifier ids have fewer gaps (issue 17, r-pgin30) */
+static bool ident_noop(struct sq_conn *c, const struct store_source_record *r)
+{
+	if (c->cands_n == 0)
+		return false;
+	const char *v[2] = {r->nhs_number, r->upn}, *kind[2] = {"nhs", "upn"};
+	for (int i = 0; i < 2; i++) {
+		if (!v[i] || !*v[i])
+			continue;
+		const struct ident_known *e = ident_of(c, r->person_id, kind[i], v[i]);
+		if (!e || !(e->dated || r->identifiers_undated))
+			return false;
+	}
+	return true;
 }
 
 /* Whether the keys' part of a record's statement (S_BLOCK_ADD's NOT EXISTS) would write nothing for person id:
@@ -5136,7 +5205,10 @@ static int identifier_add(store_conn *c, int64_t person_id, const char *kind, co
 	text(s, 3, value);
 	sql_bind_int64(s, 4, source_record_id);
 	sql_bind_int64(s, 5, undated);
-	return run(s);
+	int rc = run(s);
+	if (rc == STORE_OK) /* held now, and dated by a dated add (IDENT_DATED_LATER) */
+		idents_note(CONN(c), person_id, kind, value, !undated);
+	return rc;
 }
 
 static int sq_identifier_add(store_conn *c, int64_t person_id, const char *kind, const char *value,
@@ -5576,6 +5648,13 @@ static int lite_record_insert(store_conn *c, const struct store_source_record *r
 				 r->household_seen_at, NULL);
 }
 
+/* What a record's statement leaves its person's identifiers as: held, dated unless the record is undated */
+static void record_idents_note(struct sq_conn *c, const struct store_source_record *r)
+{
+	idents_note(c, r->person_id, "nhs", r->nhs_number, !r->identifiers_undated);
+	idents_note(c, r->person_id, "upn", r->upn, !r->identifiers_undated);
+}
+
 static int sq_source_event_insert(store_conn *c, const struct store_source_record *r, const struct store_event *e,
 				  int64_t *source_id, int64_t *event_id)
 {
@@ -5620,7 +5699,8 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 	/* the statement makes the household: not stored when the batch's read ran, nor made since (made_note) */
 	bool fresh = home && home_absent && !known && CONN(c)->homes_sure;
 	if (reserved) {
-		bool ident = (r->nhs_number && *r->nhs_number) || (r->upn && *r->upn);
+		/* no identifiers, or each held as the record would leave it (ident_noop) */
+		bool ident = ((r->nhs_number && *r->nhs_number) || (r->upn && *r->upn)) && !ident_noop(CONN(c), r);
 		int bits = (ident ? 0 : 1) | (known ? 2 : 0);
 		id = (enum stmt_id)(S_SOURCE_EVENT_IDS_INSERT + 2 * bits + (keys ? 1 : 0));
 	}
@@ -5667,6 +5747,7 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 			if (home) /* a refusal fails the pass, or (under savepoints) rolls back: forget() either way */
 				home_note(CONN(c), r->household_key);
 			keys_given_note(CONN(c), r->person_id, keys);
+			record_idents_note(CONN(c), r);
 			rc = mash_open_note(c, e, ids[1]); /* queued behind it */
 		} else
 			rules_drop(CONN(c));
@@ -5685,6 +5766,7 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 		if (home)
 			home_note(CONN(c), r->household_key);
 		keys_given_note(CONN(c), r->person_id, keys);
+		record_idents_note(CONN(c), r);
 		out = mash_open_note(c, e, *event_id);
 	} else
 		rules_drop(CONN(c));
@@ -8808,6 +8890,7 @@ static int sq_block_candidates_ahead(store_conn *c, const char *const *keys_json
 			e->n++;
 		}
 		candidate_row(s, &k->cand_rows[e->first + e->n - 1].c, open);
+		idents_note(k, sql_column_int64(s, 0), col_str(s, 14), col_str(s, 15), sql_column_int64(s, 20) != 0);
 	}
 	rc = r == SQL_ROW || r == SQL_DONE ? STORE_OK : map_rc(r);
 	sql_reset(s);

@@ -493,11 +493,9 @@ void web_recording_upload(const struct web *w, http_request *rq, int64_t child_i
 		web_unavailable(w, rq);
 		return;
 	}
-	if (!allowed) { /* the same whether or not the child exists, once its entry is durable (r-ntk30) */
-		if (access_write_refuse_wait(w->q, me->actor, WRITE_RECORDING, NULL, child_id) != STORE_OK)
-			web_unavailable(w, rq);
-		else
-			web_message(w, rq, 403, CAN_NOT_TITLE, CAN_NOT);
+	if (!allowed) { /* the same whether or not the child exists; its entry queued, not waited for (access.h) */
+		access_write_refuse_unwaited(w->q, me->actor, WRITE_RECORDING, NULL, child_id);
+		web_message(w, rq, 403, CAN_NOT_TITLE, CAN_NOT);
 		return;
 	}
 	if (!w->rec) {

@@ -428,7 +428,8 @@ test('every write that takes a child, an alert or a contact answers for hers as 
   const post = async (who, url, body, type, id) => {
     const web = who.startsWith('web ');
     const r0 = refusalOf(url);
-    if (r0) sent.push({ who, url, ...r0, id: id ?? Number(/\/([0-9]+)(\/[a-z-]+)?(\?|$)/.exec(url)?.[1]) });
+    const s0 = r0 ? { who, url, ...r0, id: id ?? Number(/\/([0-9]+)(\/[a-z-]+)?(\?|$)/.exec(url)?.[1]) } : null;
+    if (s0) sent.push(s0);
     const u = who.split(' ')[1];
     const headers = { 'content-type': type ?? (web ? 'application/x-www-form-urlencoded' : 'application/json') };
     if (web) {
@@ -438,6 +439,7 @@ test('every write that takes a child, an alert or a contact answers for hers as 
     }
     const r = await request(`${server.url}${url}`, { method: 'POST', headers, body: web ? new URLSearchParams({ csrf_token: csrf[u], ...body }).toString() : body,
       token: web ? undefined : (who.startsWith('api ') ? apiTokens[u] : tokens[u]) });
+    if (s0) Object.assign(s0, { status: r.status, byRole: /not_permitted|You cannot use this page/.test(r.text) });
     return `${r.status} ${told(r.headers)}\n${plain(r.text)}`;
   };
   const writes = routes.filter((r) => r.method === 'POST' && /\{id\}/.test(r.path)
@@ -531,6 +533,17 @@ test('every write that takes a child, an alert or a contact answers for hers as 
     }
   }
   assert.deepEqual(unlike, [], `${unlike.length} refused writes audited otherwise for her id than for none`);
+  // r-review50: alike is not enough (two tries that both wrote nothing are alike): every write refused by the
+  // decision about the id (403, or 404 for an agency's system) has its entry; only a role refused by the role
+  // policy and a body refused for its shape (400, 415) are not audited as refusals (SECURITY.md "Refused writes").
+  const byRoute = {};
+  for (const s of sent) {
+    const k = `${s.who.split(' ')[0]} ${s.status}${s.byRole ? ' role' : ''} ${s.entry ? 'entry' : 'none'} ${s.url.replace(/[0-9]+/g, 'N').split('?')[0]}`;
+    byRoute[k] = (byRoute[k] ?? 0) + 1;
+  }
+  t.diagnostic(`refused writes by answer and route: ${JSON.stringify(byRoute)}`);
+  const unaudited = Object.keys(byRoute).filter((k) => / (403|404) none /.test(k));
+  assert.deepEqual(unaudited, [], 'refused writes with no entry');
   assert.ok(k >= 100, `${k} refused writes audited`);
   assert.equal(runCli(['audit', 'verify', '--db', dbUrl(area.db)], { check: false }).status, 0);
   t.diagnostic(`${k} refused writes audited, alike for her ids and empty ones`);

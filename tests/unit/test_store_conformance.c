@@ -1485,6 +1485,90 @@ static void migration_42_keeps_each_merges_keys(void **state)
 	}
 }
 
+/* r-review50: a merge's keys are what reading the events it moved says, and the record a merge emptied is known
+ * as those events make it, through every turn: a merge of a record already holding another's moved events (its
+ * keys are both records'), a merge of a person with no event (no key, known), a sealed survivor, and undoing the
+ * merges out of order (an undo moves its events back wherever they are now). keys_unlike() counts the rows of
+ * person_merge_key that reading person_merge_row joined to event does not give, and the reverse: 0 at every step. */
+static int keys_unlike(struct fx *f)
+{
+	char w[32];
+	assert_non_null(raw_value(f,
+				  "SELECT count(*) FROM (SELECT merge_id, agency, category_key FROM person_merge_key EXCEPT "
+				  "SELECT DISTINCT r.merge_id, e.agency, e.category_key FROM person_merge_row r JOIN event e ON "
+				  "e.id = r.row_id WHERE r.tbl = 'event') x",
+				  w, sizeof w));
+	int n = atoi(w);
+	assert_non_null(raw_value(f,
+				  "SELECT count(*) FROM (SELECT DISTINCT r.merge_id, e.agency, e.category_key FROM "
+				  "person_merge_row r JOIN event e ON e.id = r.row_id WHERE r.tbl = 'event' EXCEPT SELECT "
+				  "merge_id, agency, category_key FROM person_merge_key) x",
+				  w, sizeof w));
+	return n + atoi(w);
+}
+
+static void a_merged_record_is_known_as_its_moved_events_through_every_turn(void **state)
+{
+	struct fx *f = *state;
+	static const char *const ag[] = {"police", "health", "education"};
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(store_agency_upsert(f->c, ag[i], ag[i]), STORE_OK);
+	const char *sexual = "{\"category\":\"sexual_health\"}", *mental = "{\"category\":\"mental_health\"}";
+	/* a: a clinic's alone; b: the police's; c: a school's; d: two hidden categories; e: a physical record; g: none */
+	int64_t a = person(f->c, "Ada", "Turns", "2014-01-01"), b = person(f->c, "Bea", "Turns", "2014-01-01");
+	int64_t cc = person(f->c, "Cat", "Turns", "2014-01-01"), d = person(f->c, "Dot", "Turns", "2014-01-01");
+	int64_t e = person(f->c, "Eve", "Turns", "2014-01-01"), g = person(f->c, "Gil", "Turns", "1980-01-01");
+	event(f->c, a, "health", "RV50-A1", "gp_appointment", "2024-03-01T10:00:00Z", sexual);
+	event(f->c, a, "health", "RV50-A2", "gp_appointment", "2024-03-02T10:00:00Z", sexual);
+	event(f->c, b, "police", "RV50-B1", "police_callout", "2024-03-03T10:00:00Z", NULL);
+	event(f->c, cc, "education", "RV50-C1", "school_absence", "2024-03-04T10:00:00Z", NULL);
+	event(f->c, d, "health", "RV50-D1", "gp_appointment", "2024-03-05T10:00:00Z", sexual);
+	event(f->c, d, "health", "RV50-D2", "gp_appointment", "2024-03-06T10:00:00Z", mental);
+	event(f->c, e, "health", "RV50-E1", "gp_appointment", "2024-03-07T10:00:00Z", "{\"category\":\"physical\"}");
+	const int64_t ids[5] = {a, b, d, e, g};
+	char known[8];
+	int64_t m1 = 0, m2 = 0, m3 = 0, m4 = 0;
+	bool done = false, already = false;
+	known_answers(f->c, ids, 5, known);
+	assert_string_equal(known, "01011"); /* a and d: only health's hidden records; the rest as the rule says */
+	/* a into b, then b (holding a's events) into c, d into c, g (no event) into e */
+	assert_int_equal(store_person_merge(f->c, b, a, "test", "the same", &m1), STORE_OK);
+	assert_int_equal(store_person_merge(f->c, cc, b, "test", "the same", &m2), STORE_OK);
+	assert_int_equal(store_person_merge(f->c, cc, d, "test", "the same", &m3), STORE_OK);
+	assert_int_equal(store_person_merge(f->c, e, g, "test", "the same", &m4), STORE_OK);
+	assert_int_equal(keys_unlike(f), 0);
+	char w[64];
+	snprintf(w, sizeof w, "SELECT count(*) FROM person_merge_key WHERE merge_id = %lld", (long long)m2);
+	assert_non_null(raw_value(f, w, known, sizeof known));
+	assert_string_equal(known, "2"); /* b's police event and a's (moved again): one pair each */
+	snprintf(w, sizeof w, "SELECT count(*) FROM person_merge_key WHERE merge_id = %lld", (long long)m4);
+	assert_non_null(raw_value(f, w, known, sizeof known));
+	assert_string_equal(known, "0");
+	known_answers(f->c, ids, 5, known);
+	assert_string_equal(known, "01011"); /* a: her merge moved hidden records only; b: the police's; d: hidden; g: none */
+	/* the survivor sealed: whether the emptied records are known does not change (the seal is its own question) */
+	assert_int_equal(store_person_seal(f->c, cc, "adoption", "test", &already), STORE_OK);
+	known_answers(f->c, ids, 5, known);
+	assert_string_equal(known, "01011");
+	/* undone out of order: a's merge first (its events come back to a from c), then b's (b's and, by its rows,
+	 * the events it moved, a's among them: to b), then d's */
+	assert_int_equal(store_person_unmerge(f->c, m1, "test", "two", &done), STORE_OK);
+	assert_true(done);
+	assert_int_equal(keys_unlike(f), 0);
+	known_answers(f->c, ids, 5, known);
+	assert_string_equal(known, "01011");
+	assert_int_equal(store_person_unmerge(f->c, m2, "test", "two", &done), STORE_OK);
+	assert_int_equal(store_person_unmerge(f->c, m3, "test", "two", &done), STORE_OK);
+	assert_int_equal(keys_unlike(f), 0);
+	known_answers(f->c, ids, 5, known);
+	assert_string_equal(known, "11011"); /* a: no event and no standing merge (hers went to b with m2's rows) */
+	/* d merged again (a second merge of the same record, the first undone): its keys are its own, as before */
+	assert_int_equal(store_person_merge(f->c, e, d, "test", "the same after all", &m3), STORE_OK);
+	assert_int_equal(keys_unlike(f), 0);
+	known_answers(f->c, ids, 5, known);
+	assert_string_equal(known, "11011");
+}
+
 /* Whether a view knows a child, by the key (migration 41) and by the details as before (every key emptied: a NULL
  * key is read by its details, the rule every event was read by before 41), for a child with each of 40 details of
  * health's under five lists of hidden categories: the same answer for each (r-review48). The key's intervals are
@@ -2944,6 +3028,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mash_decided_agency_walks_its_own, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(migration_41_on_an_area, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(migration_42_keeps_each_merges_keys, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_merged_record_is_known_as_its_moved_events_through_every_turn, setup,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(known_by_key_as_by_details, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(mash_queue_received_bounds, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(alerts_by_view, setup, fx_teardown),
