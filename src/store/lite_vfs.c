@@ -22,6 +22,9 @@
  *   - before the connection gives up the WAL's write lock (xShmLock unlocking lock 0 on its database file): a
  *     transaction that spilled frames and then rolled back leaves them in no later transaction's way, while no
  *     other connection can write the log (r-sqlintake4's withdrawn VFS sent such frames later, over another's);
+ *     the lock is given up even when that write fails (SQLite ignores what an unlock returns: kept, it would
+ *     refuse every later writer until the connection closed), and with locking_mode EXCLUSIVE, which takes no
+ *     such lock, they go when the database file's lock is given up (r-review51);
  *   - when 124 KiB is held, under what the unix VFS writes in one call (what is held is sent, the rest starts
  *     again from the next frame's header).
  * A frame is published to readers (the WAL index) only after its transaction's commit frame was written (and
@@ -201,8 +204,13 @@ static int lv_lock(sqlite3_file *p, int lock)
 
 static int lv_unlock(sqlite3_file *p, int lock)
 {
+	/* a database file's lock given up: its WAL's held frames first (locking_mode EXCLUSIVE takes no lock of
+	 * the WAL index, so the database file's lock is what keeps other writers off the log there) */
+	struct lv_file *w = LF(p)->wal_of;
 	int rc = lv_send(LF(p));
-	return rc != SQLITE_OK ? rc : REAL(p)->pMethods->xUnlock(REAL(p), lock);
+	int rc2 = w ? lv_send(w) : SQLITE_OK;
+	int rc3 = REAL(p)->pMethods->xUnlock(REAL(p), lock);
+	return rc != SQLITE_OK ? rc : rc2 != SQLITE_OK ? rc2 : rc3;
 }
 
 static int lv_check_reserved(sqlite3_file *p, int *out)
@@ -231,12 +239,11 @@ static int lv_shm_map(sqlite3_file *p, int i, int size, int extend, void volatil
 static int lv_shm_lock(sqlite3_file *p, int offset, int n, int flags)
 {
 	struct lv_file *w = LF(p)->wal_of;
-	if (w && offset == 0 && (flags & SQLITE_SHM_UNLOCK) && w->len) {
-		int rc = lv_send(w);
-		if (rc != SQLITE_OK)
-			return rc;
-	}
-	return REAL(p)->pMethods->xShmLock(REAL(p), offset, n, flags);
+	/* a failed send is a rolled-back transaction's frames (a commit's went at its page): the lock is given up
+	 * all the same, SQLite does not look at what an unlock returns */
+	int rc = w && offset == 0 && (flags & SQLITE_SHM_UNLOCK) && w->len ? lv_send(w) : SQLITE_OK;
+	int rc2 = REAL(p)->pMethods->xShmLock(REAL(p), offset, n, flags);
+	return rc != SQLITE_OK ? rc : rc2;
 }
 static void lv_shm_barrier(sqlite3_file *p) { REAL(p)->pMethods->xShmBarrier(REAL(p)); }
 static int lv_shm_unmap(sqlite3_file *p, int del) { return REAL(p)->pMethods->xShmUnmap(REAL(p), del); }

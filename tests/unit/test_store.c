@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -2163,6 +2164,253 @@ static void wal_writer_killed(void **state)
 	kill_and_check(path, true, 1, 1);    /* just after its first COMMIT returned */
 }
 
+/* The rows of wf and their sum as the connection d sees them (its own commits included): what a copy of the
+ * file and its WAL, recovered by SQLite's own VFS, must read back too. */
+static void wf_seen(sql_db *d, int64_t *rows, int64_t *sum)
+{
+	sql_stmt *s = sql_prepare(d, SQL_STMT_MAX - 2, "SELECT count(*), coalesce(sum(v), 0) FROM wf");
+	assert_non_null(s);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	*rows = sql_column_int64(s, 0);
+	*sum = sql_column_int64(s, 1);
+	sql_reset(s);
+}
+
+static void wf_copy_as_seen(const struct fx *f, sql_db *d)
+{
+	int64_t rows = 0, sum = 0;
+	wf_seen(d, &rows, &sum);
+	wal_copy_reads_back(f, rows, sum);
+}
+
+/* A COMMIT's frames are in the WAL file when the COMMIT returns, whatever synchronous is (the server runs FULL,
+ * the bulk load OFF): a commit of 150 frames (more than one gathered write), one of 1 frame, and one whose pages
+ * spilled and were written again (the checksums rewritten after the commit frame); a copy of the WAL taken
+ * then (what a process killed after the COMMIT leaves in the page cache) reads back every row (r-review51). */
+static void wal_commit_in_the_file_when_it_returns(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	sql_db *d = sql_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(d);
+	assert_int_equal(sql_exec(d, "CREATE TABLE wf(k INTEGER PRIMARY KEY, v INTEGER, pad BLOB)"), STORE_OK);
+	const char *modes[] = {"OFF", "NORMAL", "FULL"};
+	int k = 0;
+	for (int m = 0; m < 3; m++) {
+		char sql[300];
+		snprintf(sql, sizeof sql, "PRAGMA synchronous = %s; PRAGMA cache_size = 2000", modes[m]);
+		assert_int_equal(sql_exec(d, sql), STORE_OK);
+		snprintf(sql, sizeof sql,
+			 "BEGIN; WITH RECURSIVE n(i) AS (SELECT %d UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+			 "INSERT INTO wf SELECT i, i, zeroblob(1500) FROM n; COMMIT;",
+			 k + 1, k + 300);
+		assert_int_equal(sql_exec(d, sql), STORE_OK);
+		k += 300;
+		wf_copy_as_seen(f, d);
+		snprintf(sql, sizeof sql, "INSERT INTO wf VALUES (%d, 7, NULL)", ++k);
+		assert_int_equal(sql_exec(d, sql), STORE_OK);
+		wf_copy_as_seen(f, d);
+		assert_int_equal(sql_exec(d, "PRAGMA cache_size = 10"), STORE_OK);
+		snprintf(sql, sizeof sql,
+			 "BEGIN; WITH RECURSIVE n(i) AS (SELECT %d UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+			 "INSERT INTO wf SELECT i, i, zeroblob(1500) FROM n; UPDATE wf SET v = v + 1 WHERE k > %d; COMMIT;",
+			 k + 1, k + 300, k);
+		assert_int_equal(sql_exec(d, sql), STORE_OK);
+		k += 300;
+		wf_copy_as_seen(f, d);
+	}
+	sql_finalize_all(d);
+	d->drv->close(d);
+}
+
+/* journal_size_limit: the first commit after the log was restarted truncates the WAL to the limit behind its
+ * frames (wal.c walLimitSize, its errors ignored), and a checkpoint by another connection lets the next writer
+ * restart the log; each commit reads back from a copy taken when it returns (r-review51). */
+static void wal_commit_whole_with_journal_size_limit(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	sql_db *d = sql_sqlite_open(f->path, err, sizeof err);
+	sql_db *e = sql_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(d);
+	assert_non_null(e);
+	assert_int_equal(sql_exec(d, "CREATE TABLE wf(k INTEGER PRIMARY KEY, v INTEGER, pad BLOB)"), STORE_OK);
+	assert_int_equal(sql_exec(d, "PRAGMA journal_size_limit = 0; PRAGMA synchronous = NORMAL"), STORE_OK);
+	for (int n = 0; n < 6; n++) {
+		char sql[300];
+		snprintf(sql, sizeof sql,
+			 "BEGIN; WITH RECURSIVE n(i) AS (SELECT %d UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+			 "INSERT INTO wf SELECT i, i, zeroblob(1500) FROM n; COMMIT;",
+			 n * 100 + 1, n * 100 + 40 + n * 10);
+		assert_int_equal(sql_exec(d, sql), STORE_OK);
+		wf_copy_as_seen(f, d);
+		assert_int_equal(sql_exec(e, n % 2 ? "PRAGMA wal_checkpoint(PASSIVE)" : "PRAGMA wal_checkpoint(RESTART)"),
+				 STORE_OK);
+		snprintf(sql, sizeof sql, "INSERT INTO wf VALUES (%d, 5, NULL)", 5000 + n);
+		assert_int_equal(sql_exec(d, sql), STORE_OK);
+		wf_copy_as_seen(f, d);
+	}
+	sql_finalize_all(d);
+	sql_finalize_all(e);
+	d->drv->close(d);
+	e->drv->close(e);
+}
+
+/* Frames of a transaction rolled back (whole, or to a savepoint) after its pages spilled into the WAL are never
+ * written later over newer frames: the savepoint's frames are written over by what follows it, and after a
+ * ROLLBACK another connection empties the log (wal_checkpoint(TRUNCATE)) and writes its own; the first
+ * connection then reads and writes again, and a copy of the WAL reads back every row both committed
+ * (r-review51). */
+static void wal_rolled_back_frames_not_sent_later(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	sql_db *d = sql_sqlite_open(f->path, err, sizeof err);
+	sql_db *e = sql_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(d);
+	assert_non_null(e);
+	assert_int_equal(sql_exec(d, "CREATE TABLE wf(k INTEGER PRIMARY KEY, v INTEGER, pad BLOB)"), STORE_OK);
+	assert_int_equal(sql_exec(d, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = 10"), STORE_OK);
+	/* a savepoint rolled back: 300 rows spilled, then 40 written where they were */
+	assert_int_equal(sql_exec(d, "BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) "
+				     "INSERT INTO wf SELECT i, i, zeroblob(1500) FROM n; SAVEPOINT a; "
+				     "WITH RECURSIVE n(i) AS (SELECT 201 UNION ALL SELECT i + 1 FROM n WHERE i < 500) "
+				     "INSERT INTO wf SELECT i, 1000000 + i, randomblob(1500) FROM n; ROLLBACK TO a; RELEASE a; "
+				     "WITH RECURSIVE n(i) AS (SELECT 201 UNION ALL SELECT i + 1 FROM n WHERE i < 240) "
+				     "INSERT INTO wf SELECT i, i, zeroblob(1500) FROM n; COMMIT;"),
+			 STORE_OK);
+	wf_copy_as_seen(f, d);
+	/* a transaction rolled back whole, with frames of its own still unwritten if any are kept */
+	for (int n = 41; n <= 47; n++) {
+		char sql[300];
+		snprintf(sql, sizeof sql,
+			 "BEGIN; WITH RECURSIVE n(i) AS (SELECT 1001 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+			 "INSERT INTO wf SELECT i, 1000000 + i, randomblob(1500) FROM n; ROLLBACK;",
+			 1000 + n);
+		assert_int_equal(sql_exec(d, sql), STORE_OK);
+		assert_int_equal(sql_exec(e, "PRAGMA wal_checkpoint(TRUNCATE)"), STORE_OK);
+		snprintf(sql, sizeof sql,
+			 "BEGIN; WITH RECURSIVE n(i) AS (SELECT %d UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+			 "INSERT INTO wf SELECT i, i, zeroblob(1500) FROM n; COMMIT;",
+			 2000 + n * 100, 2000 + n * 100 + 60);
+		assert_int_equal(sql_exec(e, sql), STORE_OK);
+		int64_t rows = 0, sum = 0;
+		wf_seen(d, &rows, &sum); /* the first connection reads (the WAL) again */
+		snprintf(sql, sizeof sql, "INSERT INTO wf VALUES (%d, 3, NULL)", 9000 + n);
+		assert_int_equal(sql_exec(d, sql), STORE_OK);
+		wf_copy_as_seen(f, e);
+	}
+	sql_finalize_all(d);
+	sql_finalize_all(e);
+	d->drv->close(d);
+	e->drv->close(e);
+}
+
+/* A transaction whose pages spilled into the WAL rolls back while the file may grow no more (RLIMIT_FSIZE, so
+ * each write past the WAL's end is refused with EFBIG, as a full disk refuses with ENOSPC): what the VFS still
+ * holds of its frames cannot be written, and the WAL's write lock must be given up all the same (SQLite does
+ * not look at what its unlock returns: a lock kept then is kept until the connection closes). Another
+ * connection, and this one, then begin and commit write transactions (r-review51). */
+static void wal_write_lock_given_up_when_held_frames_fail(void **state)
+{
+	struct fx *f = *state;
+	char err[256], wal[200];
+	snprintf(wal, sizeof wal, "%s-wal", f->path);
+	sql_db *d = sql_sqlite_open(f->path, err, sizeof err);
+	sql_db *e = sql_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(d);
+	assert_non_null(e);
+	assert_int_equal(sql_exec(d, "PRAGMA busy_timeout = 0"), STORE_OK);
+	assert_int_equal(sql_exec(e, "PRAGMA busy_timeout = 0"), STORE_OK);
+	assert_int_equal(sql_exec(d, "CREATE TABLE wf(k INTEGER PRIMARY KEY, v INTEGER, pad BLOB)"), STORE_OK);
+	assert_int_equal(sql_exec(d, "PRAGMA cache_size = 10"), STORE_OK);
+	int lock_kept = 0;
+	for (int n = 20; n <= 60; n += 8) {
+		/* the log emptied, so that the transaction's frames go past the file's end */
+		assert_int_equal(sql_exec(e, "PRAGMA wal_checkpoint(TRUNCATE)"), STORE_OK);
+		assert_int_equal(sql_begin(d, true), STORE_OK);
+		char sql[200];
+		snprintf(sql, sizeof sql,
+			 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+			 "INSERT INTO wf SELECT i, i, randomblob(1500) FROM n",
+			 n);
+		assert_int_equal(sql_exec(d, sql), STORE_OK);
+		struct stat st;
+		assert_int_equal(stat(wal, &st), 0);
+		struct rlimit old, lim;
+		assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+		lim = old;
+		lim.rlim_cur = (rlim_t)st.st_size;
+		void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+		unsigned long long g0, a0, g1, a1;
+		lite_vfs_counts(&g0, &a0);
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+		int rb = sql_rollback(d);
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+		signal(SIGXFSZ, was);
+		lite_vfs_counts(&g1, &a1);
+		if (getenv("REVIEW51_TRACE"))
+			print_message("rows %d: wal %lld bytes, %llu frames tried at the rollback\n", n,
+				      (long long)st.st_size, g1 - g0);
+		assert_int_equal(rb, STORE_OK);
+		int b = sql_begin(e, true);
+		if (b != STORE_OK)
+			lock_kept++;
+		else
+			assert_int_equal(sql_rollback(e), STORE_OK);
+	}
+	assert_int_equal(lock_kept, 0);
+	assert_int_equal(sql_begin(e, true), STORE_OK);
+	assert_int_equal(sql_exec(e, "INSERT INTO wf VALUES (1, 1, NULL)"), STORE_OK);
+	assert_int_equal(sql_commit(e), STORE_OK);
+	assert_int_equal(sql_begin(d, true), STORE_OK);
+	assert_int_equal(sql_exec(d, "INSERT INTO wf VALUES (2, 2, NULL)"), STORE_OK);
+	assert_int_equal(sql_commit(d), STORE_OK);
+	wal_copy_reads_back(f, 2, 3);
+	sql_finalize_all(d);
+	sql_finalize_all(e);
+	d->drv->close(d);
+	e->drv->close(e);
+}
+
+/* The same rolled-back frames with the connection in locking_mode EXCLUSIVE, which SQLite enters without any
+ * call to the shared memory's locks (wal.c walLockExclusive returns at once): whatever is held of them must be
+ * in the file, or dropped, before the mode is left and another connection may restart the log and write over
+ * that place. safeguard never sets locking_mode; this is what the VFS would meet if it did (r-review51). */
+static void wal_rolled_back_frames_after_exclusive_mode(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	/* the only connection to the file (EXCLUSIVE takes the database file's exclusive lock): no store opened */
+	sql_db *d = sql_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(d);
+	assert_int_equal(sql_exec(d, "CREATE TABLE wf(k INTEGER PRIMARY KEY, v INTEGER, pad BLOB)"), STORE_OK);
+	assert_int_equal(sql_exec(d, "INSERT INTO wf VALUES (1, 1, NULL)"), STORE_OK);
+	assert_int_equal(sql_exec(d, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA cache_size = 10"), STORE_OK);
+	assert_int_equal(sql_exec(d, "PRAGMA locking_mode = EXCLUSIVE"), STORE_OK);
+	assert_int_equal(sql_exec(d, "BEGIN IMMEDIATE; WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n "
+				     "WHERE i < 40) INSERT INTO wf SELECT i, 1000000 + i, randomblob(1500) FROM n; ROLLBACK;"),
+			 STORE_OK);
+	assert_int_equal(sql_exec(d, "PRAGMA locking_mode = NORMAL"), STORE_OK);
+	int64_t rows = 0, sum = 0;
+	wf_seen(d, &rows, &sum); /* ends the exclusive lock */
+	assert_int_equal(rows, 1);
+	sql_db *e = sql_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(e);
+	assert_int_equal(sql_exec(e, "PRAGMA wal_checkpoint(TRUNCATE)"), STORE_OK);
+	assert_int_equal(sql_exec(e, "BEGIN; WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 60) "
+				     "INSERT INTO wf SELECT i, i, zeroblob(1500) FROM n; COMMIT;"),
+			 STORE_OK);
+	wf_seen(d, &rows, &sum); /* the first connection reads the WAL again */
+	assert_int_equal(rows, 60);
+	assert_int_equal(sum, 60 * 61 / 2);
+	wal_copy_reads_back(f, 60, 60 * 61 / 2);
+	sql_finalize_all(d);
+	sql_finalize_all(e);
+	d->drv->close(d);
+	e->drv->close(e);
+}
+
 /* A read transaction sees one snapshot: a commit elsewhere shows only after it ends. */
 static void read_snapshot(void **state)
 {
@@ -2539,6 +2787,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(wal_header_not_sent_over_a_restarted_log, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(wal_writer_killed, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(wal_read_while_a_large_transaction_spills, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(wal_commit_in_the_file_when_it_returns, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(wal_commit_whole_with_journal_size_limit, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(wal_rolled_back_frames_not_sent_later, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(wal_write_lock_given_up_when_held_frames_fail, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(wal_rolled_back_frames_after_exclusive_mode, fx_setup_dir, fx_teardown),
 		cmocka_unit_test_setup_teardown(wal_commit_frames_in_few_calls, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(wal_spill_rolled_back_not_sent_later, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(kept_transaction_statements_after_errors, setup_db, fx_teardown),

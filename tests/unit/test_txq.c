@@ -351,6 +351,65 @@ static void run_waits_for_commit(void **state)
 	txq_free(q);
 }
 
+/* ---- PostgreSQL: the writer's connection lost while it waits for the writers' lock ---- */
+
+struct lost_run {
+	txq *q;
+	int rc;
+};
+
+static void *lost_run_thread(void *arg)
+{
+	struct lost_run *r = arg;
+	r->rc = txq_run(r->q, run_insert, "lost-waiting");
+	return NULL;
+}
+
+/* One query's one value (0 when there is none), on a connection of the test's own. */
+static int64_t pg_int(PGconn *pg, const char *sql)
+{
+	PGresult *r = PQexec(pg, sql);
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	int64_t v = PQntuples(r) > 0 && !PQgetisnull(r, 0, 0) ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+	PQclear(r);
+	return v;
+}
+
+/* The writer's connection ends (pg_terminate_backend, as a failover or a restart ends it) while its BEGIN waits
+ * for the writers' lock that another session holds: nothing of the batch can have been committed (no COMMIT
+ * was sent), so txq runs it once more on a new connection (run_batch: lost before any job ran), and the job
+ * is done, once, when the lock is free (r-review51). */
+static void lost_while_waiting_for_the_writers_lock(void **state)
+{
+	struct fx *f = *state;
+	if (strcmp(fx_engine(), "postgresql") != 0)
+		skip();
+	PGconn *other = PQconnectdb(getenv("SAFEGUARD_TEST_DB"));
+	assert_int_equal(PQstatus(other), CONNECTION_OK);
+	assert_int_equal(pg_int(other, "SELECT 1 FROM (SELECT pg_advisory_lock(1526622797)) l"), 1); /* SG_WRITE_LOCK */
+	txq *q = NULL;
+	assert_int_equal(txq_start(f->st, &q), STORE_OK);
+	struct lost_run r = {.q = q, .rc = 1};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, lost_run_thread, &r), 0);
+	const char *waiting = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' "
+			      "AND pid <> pg_backend_pid() AND datname = current_database()";
+	int64_t pid = 0;
+	for (int i = 0; i < 200000 && !pid; i++) /* bounded: the writer's BEGIN reaches the lock */
+		pid = pg_int(other, waiting);
+	assert_true(pid > 0);
+	char sql[96];
+	snprintf(sql, sizeof sql, "SELECT 1 FROM (SELECT pg_terminate_backend(%lld)) t", (long long)pid);
+	assert_int_equal(pg_int(other, sql), 1);
+	PQclear(PQexec(other, "SELECT pg_advisory_unlock(1526622797)"));
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(r.rc, STORE_OK);
+	assert_true(key_exists(f->st, "lost-waiting"));
+	PQfinish(other);
+	txq_stop(q);
+	txq_free(q);
+}
+
 static void stop_completes_queued_jobs(void **state)
 {
 	struct fx *f = *state;
@@ -586,6 +645,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(exec_commits_and_rolls_back, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(exec_waits_for_other_writer, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(savepoint_subjournal_stays_in_memory, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(lost_while_waiting_for_the_writers_lock, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
