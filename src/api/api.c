@@ -130,11 +130,6 @@ void api_write_refused(struct api *a, http_request *rq, const struct caller *who
 		api_reply_store_failure(a, rq, STORE_EIO);
 		return;
 	}
-	snprintf(j->r.actor, sizeof j->r.actor, "%s", who->actor);
-	j->r.what = what;
-	j->r.action = action;
-	j->r.id = id;
-	j->r.done = write_refusal_done;
 	j->a = a;
 	j->rq = rq;
 	j->status = status;
@@ -142,7 +137,7 @@ void api_write_refused(struct api *a, http_request *rq, const struct caller *who
 	j->field = field;
 	j->message = message;
 	http_suspend(rq);
-	access_write_refuse(a->q, &j->r);
+	access_write_refuse(a->q, &j->r, who->actor, what, action, id, write_refusal_done);
 }
 
 /* ---- who is calling ---- */

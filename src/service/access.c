@@ -884,8 +884,14 @@ static void refusal_done(struct txq_job *job)
 	r->done(r);
 }
 
-void access_write_refuse(txq *q, struct access_write_refusal *r)
+void access_write_refuse(txq *q, struct access_write_refusal *r, const char *actor, enum access_write what,
+			 const char *action, int64_t id, void (*done)(struct access_write_refusal *r))
 {
+	snprintf(r->actor, sizeof r->actor, "%s", actor);
+	r->action = action;
+	r->what = what;
+	r->id = id;
+	r->done = done;
 	r->rc = 0;
 	r->job.run = refusal_run;
 	r->job.arg = r;
@@ -909,12 +915,7 @@ void access_write_refuse_unwaited(txq *q, const char *actor, enum access_write w
 		fprintf(stderr, "safeguard: a refused upload's audit entry could not be queued (out of memory)\n");
 		return;
 	}
-	snprintf(r->actor, sizeof r->actor, "%s", actor);
-	r->action = action;
-	r->what = what;
-	r->id = id;
-	r->done = refuse_unwaited_done;
-	access_write_refuse(q, r);
+	access_write_refuse(q, r, actor, what, action, id, refuse_unwaited_done);
 }
 
 struct write_args {

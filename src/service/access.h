@@ -317,7 +317,9 @@ struct access_write_refusal {
 	void (*done)(struct access_write_refusal *r);
 	void *ctx;
 };
-void access_write_refuse(txq *q, struct access_write_refusal *r);
+/* Fills r (the actor copied, the rest as given) and queues it; done(r) runs once the entry is durable or failed. */
+void access_write_refuse(txq *q, struct access_write_refusal *r, const char *actor, enum access_write what,
+			 const char *action, int64_t id, void (*done)(struct access_write_refusal *r));
 /* The same, not waited for: for a streamed upload refused before its body, which the server answers on the
  * thread that read its headers (it cannot hand such a request on before the body). Waiting there held one of
  * the server's request threads for a commit per refused upload, and every connection that thread serves with it

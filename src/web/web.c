@@ -1770,16 +1770,11 @@ void web_write_refused(const struct web *w, http_request *rq, enum access_write 
 		web_unavailable(w, rq);
 		return;
 	}
-	snprintf(j->r.actor, sizeof j->r.actor, "%s", web_user(rq)->actor);
-	j->r.what = what;
-	j->r.action = action;
-	j->r.id = id;
-	j->r.done = write_refusal_done;
 	j->w = w;
 	j->rq = rq;
 	j->answer = answer;
 	http_suspend(rq);
-	access_write_refuse(w->q, &j->r);
+	access_write_refuse(w->q, &j->r, web_user(rq)->actor, what, action, id, write_refusal_done);
 }
 
 /* The write decision (service/access.h) for a form that records something about a child. Below it, the
