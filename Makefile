@@ -32,11 +32,12 @@ LDFLAGS := $(OPT) -pthread
 # pkg-config runs only once the dependencies are installed (scripts/setup.sh).
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
-# The safeguard binary itself does not link libpq: store/drv_pg.c opens it (dlopen) when the first postgresql:
-# URL is, so that a start that never uses PostgreSQL does not load it and what it brings (docs/INTERNALS.md,
-# "How the libraries are loaded"). Its cflags stay in PKG_CFLAGS (the types come from <libpq-fe.h>); the
-# test, fuzz and bench binaries link PKG_LIBS, libpq included (some tests call it directly).
-DLOPEN_PKGS := libpq
+# The safeguard binary itself links neither libpq nor libmicrohttpd: store/drv_pg.c opens libpq (dlopen) when
+# the first postgresql: URL is, http/server.c libmicrohttpd when a command serves, so that a start that uses
+# neither does not load them and what they bring (docs/INTERNALS.md, "How the libraries are loaded"). Their
+# cflags stay in PKG_CFLAGS (the types come from their headers); the test, fuzz and bench binaries link
+# PKG_LIBS, both included (some tests call libpq directly).
+DLOPEN_PKGS := libpq libmicrohttpd
 BIN_LIBS   = $(shell pkg-config --libs $(filter-out $(DLOPEN_PKGS),$(PKGS)) 2>/dev/null) -lcsv -lm -ldl
 TEST_LIBS  = $(shell pkg-config --libs $(TESTPKG) 2>/dev/null)
 
