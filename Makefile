@@ -32,6 +32,13 @@ LDFLAGS := $(OPT) -pthread
 # pkg-config runs only once the dependencies are installed (scripts/setup.sh).
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+# The safeguard binary itself links neither libpq nor libmicrohttpd: store/drv_pg.c opens libpq (dlopen) when
+# the first postgresql: URL is, http/server.c libmicrohttpd when a command serves, so that a start that uses
+# neither does not load them and what they bring (docs/INTERNALS.md, "How the libraries are loaded"). Their
+# cflags stay in PKG_CFLAGS (the types come from their headers); the test, fuzz and bench binaries link
+# PKG_LIBS, both included (some tests call libpq directly).
+DLOPEN_PKGS := libpq libmicrohttpd
+BIN_LIBS   = $(shell pkg-config --libs $(filter-out $(DLOPEN_PKGS),$(PKGS)) 2>/dev/null) -lcsv -lm -ldl
 TEST_LIBS  = $(shell pkg-config --libs $(TESTPKG) 2>/dev/null)
 
 LIB_SRC  := $(filter-out src/cli/%,$(wildcard src/*/*.c))
@@ -59,7 +66,7 @@ $(BUILD)/libsafeguard.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/safeguard: $(CLI_OBJ) $(BUILD)/libsafeguard.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libsafeguard.a $(PKG_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libsafeguard.a $(BIN_LIBS)
 
 $(BUILD)/gen/openapi_json.c: docs/openapi.json scripts/embed.sh
 	@mkdir -p $(@D)

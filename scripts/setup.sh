@@ -3,6 +3,9 @@
 # package first and asks apt only for the missing ones, so repeated runs cost a few dpkg queries.
 set -euo pipefail
 
+# safeguard opens libpq (libpq.so.5) and libmicrohttpd (libmicrohttpd.so.12) with dlopen, not at link time
+# (docs/INTERNALS.md, "How the libraries are loaded"): their runtime packages, libpq5 and libmicrohttpd12, come
+# with libpq-dev and libmicrohttpd-dev below, and must be installed wherever the binary runs.
 debs=(build-essential pkg-config clang libclang-rt-14-dev
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev libcsv-dev liboath-dev libqrencode-dev
       sqlite3 curl chromium oathtool

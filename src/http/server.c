@@ -2,6 +2,7 @@
 #include "http/reqtrace.h"
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -13,6 +14,88 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+/*
+ * libmicrohttpd, opened by http_start (dlopen), not linked into the binary: only serve and demo serve HTTP,
+ * and a binary linked with -lmicrohttpd makes the dynamic loader map and relocate it and what it brings
+ * (gnutls, nettle, gmp, p11-kit, idn2...) at every start of every command (docs/BENCHMARKS.md, "r-dl30").
+ * The library is still Debian's libmicrohttpd12; only when it is loaded changes. <microhttpd.h> still gives
+ * the types and constants, and each pointer is declared with the type of the function it stands for
+ * (__typeof__), so a call is checked as before. Written by hand, as store/drv_pg.c does for libpq: seventeen
+ * names in one file. Every call below runs on a daemon that http_start started, so after mhd_load. A function
+ * added here must be added to MHD_FUNCS and given its #define, or the binary fails to link.
+ */
+#define MHD_FUNCS(X)                                                                                                \
+	X(MHD_add_response_header)                                                                                  \
+	X(MHD_create_post_processor)                                                                                \
+	X(MHD_create_response_from_buffer)                                                                          \
+	X(MHD_create_response_from_callback)                                                                        \
+	X(MHD_destroy_post_processor)                                                                               \
+	X(MHD_destroy_response)                                                                                     \
+	X(MHD_get_connection_info)                                                                                  \
+	X(MHD_get_connection_values)                                                                                \
+	X(MHD_get_daemon_info)                                                                                      \
+	X(MHD_lookup_connection_value)                                                                              \
+	X(MHD_post_process)                                                                                         \
+	X(MHD_queue_response)                                                                                       \
+	X(MHD_resume_connection)                                                                                    \
+	X(MHD_set_connection_option)                                                                                \
+	X(MHD_start_daemon)                                                                                         \
+	X(MHD_stop_daemon)                                                                                          \
+	X(MHD_suspend_connection)
+
+#define MHD_MEMBER(name) __typeof__(name) *name;
+static struct {
+	MHD_FUNCS(MHD_MEMBER)
+} mhd;
+#undef MHD_MEMBER
+
+static pthread_once_t mhd_once = PTHREAD_ONCE_INIT;
+static bool mhd_ok;
+static char mhd_err[512]; /* why libmicrohttpd could not be loaded (written once, by mhd_load) */
+
+static void mhd_load(void)
+{
+	void *h = dlopen("libmicrohttpd.so.12", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		const char *e = dlerror();
+		snprintf(mhd_err, sizeof mhd_err, "cannot load libmicrohttpd (libmicrohttpd.so.12) to serve HTTP: %s",
+			 e ? e : "unknown error");
+		return;
+	}
+	void *sym;
+	/* memcpy: ISO C has no conversion from void * to a function pointer; POSIX guarantees the bits are one. */
+#define MHD_SYM(name)                                                                                              \
+	if (!(sym = dlsym(h, #name))) {                                                                            \
+		const char *e = dlerror();                                                                         \
+		snprintf(mhd_err, sizeof mhd_err, "cannot load libmicrohttpd (libmicrohttpd.so.12): no %s: %s",    \
+			 #name, e ? e : "unknown error");                                                          \
+		dlclose(h);                                                                                        \
+		return;                                                                                            \
+	}                                                                                                          \
+	memcpy(&mhd.name, &sym, sizeof sym);
+	MHD_FUNCS(MHD_SYM)
+#undef MHD_SYM
+	mhd_ok = true; /* the handle is kept: the library stays loaded for the process's life */
+}
+
+#define MHD_add_response_header mhd.MHD_add_response_header
+#define MHD_create_post_processor mhd.MHD_create_post_processor
+#define MHD_create_response_from_buffer mhd.MHD_create_response_from_buffer
+#define MHD_create_response_from_callback mhd.MHD_create_response_from_callback
+#define MHD_destroy_post_processor mhd.MHD_destroy_post_processor
+#define MHD_destroy_response mhd.MHD_destroy_response
+#define MHD_get_connection_info mhd.MHD_get_connection_info
+#define MHD_get_connection_values mhd.MHD_get_connection_values
+#define MHD_get_daemon_info mhd.MHD_get_daemon_info
+#define MHD_lookup_connection_value mhd.MHD_lookup_connection_value
+#define MHD_post_process mhd.MHD_post_process
+#define MHD_queue_response mhd.MHD_queue_response
+#define MHD_resume_connection mhd.MHD_resume_connection
+#define MHD_set_connection_option mhd.MHD_set_connection_option
+#define MHD_start_daemon mhd.MHD_start_daemon
+#define MHD_stop_daemon mhd.MHD_stop_daemon
+#define MHD_suspend_connection mhd.MHD_suspend_connection
 
 #define MAX_EXTRA_HEADERS 8
 
@@ -814,6 +897,11 @@ int http_start(const struct http_options *o, http_server **out, char *err, size_
 	*out = NULL;
 	if (parse_listen(o->listen, &ss, err, errsz) != 0)
 		return -1;
+	pthread_once(&mhd_once, mhd_load);
+	if (!mhd_ok) {
+		snprintf(err, errsz, "%s", mhd_err);
+		return -1;
+	}
 	http_server *s = calloc(1, sizeof *s);
 	if (!s) {
 		snprintf(err, errsz, "out of memory");

@@ -40,6 +40,7 @@
 #include "store/store.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <libpq-fe.h>
 #include <limits.h>
@@ -49,6 +50,138 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/*
+ * libpq, opened when the first postgresql: URL is (dlopen), not linked into the binary.
+ *
+ * Most starts of safeguard never touch PostgreSQL (a CLI command on SQLite, make check's ~20,000 of them), yet
+ * a binary linked with -lpq makes the dynamic loader map and relocate libpq and what it brings (libssl,
+ * libcrypto, gssapi/krb5, ldap, sasl...) at every start: ~3 ms of CPU a start (docs/BENCHMARKS.md, "r-dl30").
+ * So this file calls libpq through the table below, filled once a process (pthread_once) by dlopen +
+ * dlsym the first time sql_pg_open runs. The library is still Debian's libpq (libpq5, with libpq-dev);
+ * only when it is loaded changes. <libpq-fe.h> still gives the types, and each pointer is declared with
+ * the type of the function it stands for (__typeof__), so a call is checked as before. It is written by
+ * hand (no libtool ltdl, no generated stubs) because it is forty names in one file. The macros after
+ * pq_load make the code below read as plain libpq calls. A function added here must be added to PQ_FUNCS
+ * and given its #define, or the binary fails to link (libpq is no longer on its link line).
+ */
+#define PQ_FUNCS(X)                                                                                                \
+	X(PQclear)                                                                                                 \
+	X(PQcmdStatus)                                                                                             \
+	X(PQcmdTuples)                                                                                             \
+	X(PQconnectdb)                                                                                             \
+	X(PQconnectdbParams)                                                                                       \
+	X(PQconninfoFree)                                                                                          \
+	X(PQconninfoParse)                                                                                         \
+	X(PQconsumeInput)                                                                                          \
+	X(PQenterPipelineMode)                                                                                     \
+	X(PQerrorMessage)                                                                                          \
+	X(PQexec)                                                                                                  \
+	X(PQexecParams)                                                                                            \
+	X(PQexecPrepared)                                                                                          \
+	X(PQexitPipelineMode)                                                                                      \
+	X(PQfinish)                                                                                                \
+	X(PQflush)                                                                                                 \
+	X(PQfreemem)                                                                                               \
+	X(PQftype)                                                                                                 \
+	X(PQgetResult)                                                                                             \
+	X(PQgetisnull)                                                                                             \
+	X(PQgetlength)                                                                                             \
+	X(PQgetvalue)                                                                                              \
+	X(PQhost)                                                                                                  \
+	X(PQisBusy)                                                                                                \
+	X(PQnfields)                                                                                               \
+	X(PQntuples)                                                                                               \
+	X(PQpipelineStatus)                                                                                        \
+	X(PQpipelineSync)                                                                                          \
+	X(PQprepare)                                                                                               \
+	X(PQputCopyData)                                                                                           \
+	X(PQputCopyEnd)                                                                                            \
+	X(PQresultErrorField)                                                                                      \
+	X(PQresultStatus)                                                                                          \
+	X(PQsendQueryParams)                                                                                       \
+	X(PQsendQueryPrepared)                                                                                     \
+	X(PQsetErrorVerbosity)                                                                                     \
+	X(PQsocket)                                                                                                \
+	X(PQstatus)                                                                                                \
+	X(PQtransactionStatus)                                                                                     \
+	X(PQunescapeBytea)
+
+#define PQ_MEMBER(name) __typeof__(name) *name;
+static struct {
+	PQ_FUNCS(PQ_MEMBER)
+} pq;
+#undef PQ_MEMBER
+
+static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
+static bool pq_ok;
+static char pq_err[512]; /* why libpq could not be loaded (written once, by pq_load) */
+
+static void pq_load(void)
+{
+	void *h = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		const char *e = dlerror();
+		snprintf(pq_err, sizeof pq_err, "cannot load libpq (libpq.so.5, Debian's libpq5) for PostgreSQL: %s",
+			 e ? e : "unknown error");
+		return;
+	}
+	void *sym;
+	/* memcpy: ISO C has no conversion from void * to a function pointer; POSIX guarantees the bits are one. */
+#define PQ_SYM(name)                                                                                               \
+	if (!(sym = dlsym(h, #name))) {                                                                            \
+		const char *e = dlerror();                                                                         \
+		snprintf(pq_err, sizeof pq_err, "cannot load libpq (libpq.so.5) for PostgreSQL: no %s: %s", #name, \
+			 e ? e : "unknown error");                                                                 \
+		dlclose(h);                                                                                        \
+		return;                                                                                            \
+	}                                                                                                          \
+	memcpy(&pq.name, &sym, sizeof sym);
+	PQ_FUNCS(PQ_SYM)
+#undef PQ_SYM
+	pq_ok = true; /* the handle is kept: libpq stays loaded for the process's life */
+}
+
+#define PQclear pq.PQclear
+#define PQcmdStatus pq.PQcmdStatus
+#define PQcmdTuples pq.PQcmdTuples
+#define PQconnectdb pq.PQconnectdb
+#define PQconnectdbParams pq.PQconnectdbParams
+#define PQconninfoFree pq.PQconninfoFree
+#define PQconninfoParse pq.PQconninfoParse
+#define PQconsumeInput pq.PQconsumeInput
+#define PQenterPipelineMode pq.PQenterPipelineMode
+#define PQerrorMessage pq.PQerrorMessage
+#define PQexec pq.PQexec
+#define PQexecParams pq.PQexecParams
+#define PQexecPrepared pq.PQexecPrepared
+#define PQexitPipelineMode pq.PQexitPipelineMode
+#define PQfinish pq.PQfinish
+#define PQflush pq.PQflush
+#define PQfreemem pq.PQfreemem
+#define PQftype pq.PQftype
+#define PQgetResult pq.PQgetResult
+#define PQgetisnull pq.PQgetisnull
+#define PQgetlength pq.PQgetlength
+#define PQgetvalue pq.PQgetvalue
+#define PQhost pq.PQhost
+#define PQisBusy pq.PQisBusy
+#define PQnfields pq.PQnfields
+#define PQntuples pq.PQntuples
+#define PQpipelineStatus pq.PQpipelineStatus
+#define PQpipelineSync pq.PQpipelineSync
+#define PQprepare pq.PQprepare
+#define PQputCopyData pq.PQputCopyData
+#define PQputCopyEnd pq.PQputCopyEnd
+#define PQresultErrorField pq.PQresultErrorField
+#define PQresultStatus pq.PQresultStatus
+#define PQsendQueryParams pq.PQsendQueryParams
+#define PQsendQueryPrepared pq.PQsendQueryPrepared
+#define PQsetErrorVerbosity pq.PQsetErrorVerbosity
+#define PQsocket pq.PQsocket
+#define PQstatus pq.PQstatus
+#define PQtransactionStatus pq.PQtransactionStatus
+#define PQunescapeBytea pq.PQunescapeBytea
 
 /* pg_advisory_xact_lock's key for "the writer": any constant no other application on the cluster uses. */
 #define SG_WRITE_LOCK 0x5afe6a4dLL
@@ -1849,6 +1982,11 @@ static PGconn *connect_fenced(const char *url, char *err, size_t errsz)
 
 sql_db *sql_pg_open(const char *url, char *err, size_t errsz)
 {
+	pthread_once(&pq_once, pq_load);
+	if (!pq_ok) { /* the store's open fails with the reason, as one that cannot connect does */
+		snprintf(err, errsz, "%s", pq_err);
+		return NULL;
+	}
 	struct pg_db *d = calloc(1, sizeof *d);
 	if (!d) {
 		snprintf(err, errsz, "out of memory");
