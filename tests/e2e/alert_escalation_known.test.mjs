@@ -117,7 +117,7 @@ test('an escalation to a lead who was disabled goes to the MASH, then, once she 
 
 // The MASH decision (r-ntk25's mash_decide) on a health-only contact health's MASH worker decided, posted by social
 // care's MASH worker, against one on an id that holds no contact: the same status and page, and the same audit
-// (none: nothing is read or written for either).
+// (one access.refused entry each, alike but for the id: a refused write is audited, r-ntk30; nothing else).
 test("a decision on a decided health-only contact: status, page and audit as for no contact", async () => {
   const NOBODY = 987654;
   const h = await people.send('health', { given_name: 'Rosamund', family_name: 'Decidedly', nhs_number: '9434765951',
@@ -136,6 +136,9 @@ test("a decision on a decided health-only contact: status, page and audit as for
   assert.equal(hidden.status, none.status, hidden.text);
   assert.equal(hidden.text.replace(/[0-9]+/g, 'N'), none.text.replace(/[0-9]+/g, 'N'));
   // newest first: what each post added is at the head
-  assert.deepEqual(afterHidden.slice(0, afterHidden.length - before.length),
-    afterNone.slice(0, afterNone.length - afterHidden.length), 'the same audit entries for the hidden contact and for no contact');
+  const added = (after, was) => after.slice(0, after.length - was.length).map((e) => e.replace(/[0-9]+/g, 'N'));
+  assert.deepEqual(added(afterHidden, before), ['access.refused mash.decision refused: MASH item event N'],
+    'one refusal entry for the hidden contact');
+  assert.deepEqual(added(afterHidden, before), added(afterNone, afterHidden),
+    'the same audit entries for the hidden contact and for no contact');
 });
