@@ -1,8 +1,8 @@
 #include "http/server.h"
 #include "http/reqtrace.h"
+#include "lib/dynlib.h"
 
 #include <arpa/inet.h>
-#include <dlfcn.h>
 #include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -21,8 +21,7 @@
  * (gnutls, nettle, gmp, p11-kit, idn2...) at every start of every command (docs/BENCHMARKS.md, "r-dl30").
  * The library is still Debian's libmicrohttpd12; only when it is loaded changes. <microhttpd.h> still gives
  * the types and constants, and each pointer is declared with the type of the function it stands for
- * (__typeof__), so a call is checked as before. Written by hand, as store/drv_pg.c does for libpq: seventeen
- * names in one file. Every call below runs on a daemon that http_start started, so after mhd_load. A function
+ * (__typeof__), so a call is checked as before. The open-and-bind is lib/dynlib.c's, shared with store/drv_pg.c's libpq. Every call below runs on a daemon that http_start started, so after mhd_load. A function
  * added here must be added to MHD_FUNCS and given its #define, or the binary fails to link.
  */
 #define MHD_FUNCS(X)                                                                                                \
@@ -54,29 +53,16 @@ static pthread_once_t mhd_once = PTHREAD_ONCE_INIT;
 static bool mhd_ok;
 static char mhd_err[512]; /* why libmicrohttpd could not be loaded (written once, by mhd_load) */
 
+#define MHD_NAME(name) #name,
+static const char *const mhd_names[] = {MHD_FUNCS(MHD_NAME)};
+#undef MHD_NAME
+_Static_assert(sizeof mhd == sizeof mhd_names / sizeof *mhd_names * sizeof(void *),
+	       "mhd: one function pointer a name, nothing else");
+
 static void mhd_load(void)
 {
-	void *h = dlopen("libmicrohttpd.so.12", RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		const char *e = dlerror();
-		snprintf(mhd_err, sizeof mhd_err, "cannot load libmicrohttpd (libmicrohttpd.so.12) to serve HTTP: %s",
-			 e ? e : "unknown error");
-		return;
-	}
-	void *sym;
-	/* memcpy: ISO C has no conversion from void * to a function pointer; POSIX guarantees the bits are one. */
-#define MHD_SYM(name)                                                                                              \
-	if (!(sym = dlsym(h, #name))) {                                                                            \
-		const char *e = dlerror();                                                                         \
-		snprintf(mhd_err, sizeof mhd_err, "cannot load libmicrohttpd (libmicrohttpd.so.12): no %s: %s",    \
-			 #name, e ? e : "unknown error");                                                          \
-		dlclose(h);                                                                                        \
-		return;                                                                                            \
-	}                                                                                                          \
-	memcpy(&mhd.name, &sym, sizeof sym);
-	MHD_FUNCS(MHD_SYM)
-#undef MHD_SYM
-	mhd_ok = true; /* the handle is kept: the library stays loaded for the process's life */
+	mhd_ok = dynlib_open("libmicrohttpd.so.12", "libmicrohttpd (libmicrohttpd.so.12) to serve HTTP", mhd_names, sizeof mhd_names / sizeof *mhd_names,
+			     &mhd, mhd_err, sizeof mhd_err);
 }
 
 #define MHD_add_response_header mhd.MHD_add_response_header

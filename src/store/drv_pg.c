@@ -36,11 +36,11 @@
  *    json_each, two-argument min/max, ...) are created as plain SQL functions first (PG_COMPAT). The version
  *    is kept in a one-row table.
  */
+#include "lib/dynlib.h"
 #include "store/sql.h"
 #include "store/store.h"
 
 #include <ctype.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <libpq-fe.h>
 #include <limits.h>
@@ -60,8 +60,8 @@
  * So this file calls libpq through the table below, filled once a process (pthread_once) by dlopen +
  * dlsym the first time sql_pg_open runs. The library is still Debian's libpq (libpq5, with libpq-dev);
  * only when it is loaded changes. <libpq-fe.h> still gives the types, and each pointer is declared with
- * the type of the function it stands for (__typeof__), so a call is checked as before. It is written by
- * hand (no libtool ltdl, no generated stubs) because it is forty names in one file. The macros after
+ * the type of the function it stands for (__typeof__), so a call is checked as before. The open-and-bind is
+ * lib/dynlib.c's (shared with http/server.c's libmicrohttpd; no libtool ltdl, no generated stubs). The macros after
  * pq_load make the code below read as plain libpq calls. A function added here must be added to PQ_FUNCS
  * and given its #define, or the binary fails to link (libpq is no longer on its link line).
  */
@@ -117,29 +117,16 @@ static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
 static bool pq_ok;
 static char pq_err[512]; /* why libpq could not be loaded (written once, by pq_load) */
 
+#define PQ_NAME(name) #name,
+static const char *const pq_names[] = {PQ_FUNCS(PQ_NAME)};
+#undef PQ_NAME
+_Static_assert(sizeof pq == sizeof pq_names / sizeof *pq_names * sizeof(void *),
+	       "pq: one function pointer a name, nothing else");
+
 static void pq_load(void)
 {
-	void *h = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		const char *e = dlerror();
-		snprintf(pq_err, sizeof pq_err, "cannot load libpq (libpq.so.5, Debian's libpq5) for PostgreSQL: %s",
-			 e ? e : "unknown error");
-		return;
-	}
-	void *sym;
-	/* memcpy: ISO C has no conversion from void * to a function pointer; POSIX guarantees the bits are one. */
-#define PQ_SYM(name)                                                                                               \
-	if (!(sym = dlsym(h, #name))) {                                                                            \
-		const char *e = dlerror();                                                                         \
-		snprintf(pq_err, sizeof pq_err, "cannot load libpq (libpq.so.5) for PostgreSQL: no %s: %s", #name, \
-			 e ? e : "unknown error");                                                                 \
-		dlclose(h);                                                                                        \
-		return;                                                                                            \
-	}                                                                                                          \
-	memcpy(&pq.name, &sym, sizeof sym);
-	PQ_FUNCS(PQ_SYM)
-#undef PQ_SYM
-	pq_ok = true; /* the handle is kept: libpq stays loaded for the process's life */
+	pq_ok = dynlib_open("libpq.so.5", "libpq (libpq.so.5, Debian's libpq5) for PostgreSQL", pq_names, sizeof pq_names / sizeof *pq_names,
+			     &pq, pq_err, sizeof pq_err);
 }
 
 #define PQclear pq.PQclear
