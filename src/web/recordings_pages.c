@@ -373,14 +373,13 @@ static void upload_form_again(struct upload *u, http_request *rq, int status, co
 static int upload_run(store_conn *c, void *arg)
 {
 	struct upload *u = arg;
-	char basis[ACCESS_BASIS_MAX];
+	const struct access_write_ask ask = {&u->wr, u->rec.uploaded_by, WRITE_RECORDING, NULL, u->child_id};
 	bool allowed = false;
-	int rc = access_write_check(c, &u->wr, u->child_id, clock_now(), WRITE_RECORDING, &allowed, basis);
+	/* refused: audited by the decision, naming no child (r-ntk30) */
+	int rc = access_write_checked(c, &ask, u->child_id, 0, clock_now(), &allowed, NULL);
 	u->refused = rc == STORE_OK && !allowed;
-	if (rc != STORE_OK)
+	if (rc != STORE_OK || u->refused)
 		return rc;
-	if (u->refused) /* audited, naming no child (r-ntk30) */
-		return access_write_refused(c, u->rec.uploaded_by, WRITE_RECORDING, NULL, u->child_id);
 	return recordings_add(c, &u->rec, clock_now());
 }
 
@@ -486,15 +485,15 @@ void web_recording_upload(const struct web *w, http_request *rq, int64_t child_i
 {
 	const struct web_user *me = web_user(rq);
 	const struct access_writer wr = {me->user_id, me->username, me->agency, me->role};
-	char basis[ACCESS_BASIS_MAX];
+	const struct access_write_ask ask = {&wr, me->actor, WRITE_RECORDING, NULL, child_id};
 	bool allowed = false;
-	/* Decided from the headers, before a byte of the body is kept. */
-	if (access_decide_write(w->st, &wr, child_id, clock_now(), WRITE_RECORDING, &allowed, basis) != STORE_OK) {
+	/* Decided from the headers, before a byte of the body is kept; refused, its entry queued by the same call, not
+	 * waited for (access.h: access_write_decided_unwaited). */
+	if (access_write_decided_unwaited(w->st, w->q, &ask, child_id, clock_now(), &allowed) != STORE_OK) {
 		web_unavailable(w, rq);
 		return;
 	}
-	if (!allowed) { /* the same whether or not the child exists; its entry queued, not waited for (access.h) */
-		access_write_refuse_unwaited(w->q, me->actor, WRITE_RECORDING, NULL, child_id);
+	if (!allowed) { /* the same whether or not the child exists */
 		web_message(w, rq, 403, CAN_NOT_TITLE, CAN_NOT);
 		return;
 	}

@@ -861,23 +861,32 @@ test('a write refused before anyone or anything is decided writes nothing to the
 // r-review50: the rule r-ntk30 states ("a refused write is audited as a refused read is") for the writes that name a
 // review task or a merge, whose read is audited whatever the id holds (link_review.read): a decision or an undo
 // refused (an id that holds no task or merge, as a task or merge that involves a sealed identity or a child the
-// reviewer's view does not know is answered) writes no entry. SECURITY.md "Refused writes" names these as not
-// audited, by decision; kept here as the test that would pin them if that decision changes. Fails on r-ntk30
-// (0 entries).
-test('a refused link decision or undo of a merge is audited as the read of the task is', { todo: 'r-ntk30 leaves record linkage\'s refused writes unaudited (SECURITY.md "Refused writes": not audited as refusals)' }, async () => {
+// reviewer's view does not know is answered) writes one access.refused entry on the task or merge asked, naming no
+// child (r-ntk31: the write decision audits its own refusal, service/access.h access_write_checked). Failed on
+// r-ntk30 (0 entries).
+test('a refused link decision or undo of a merge is audited as the read of the task is', async () => {
   const token = await apiToken('mo.mash');
   const total = auditEntries(area.db);
   const read = await request(`${server.url}/api/v1/link-reviews/${NOBODY}`, { token });
   assert.equal(read.status, 404, read.text);
   assert.equal(auditEntries(area.db) - total, 1, 'the read of a task is audited whatever the id holds');
-  for (const [path, body] of [[`/api/v1/link-reviews/${NOBODY}/decision`, { decision: 'same', reason: 'RV50 the same' }],
-    [`/api/v1/merges/${NOBODY}/undo`, { reason: 'RV50 two children' }]]) {
+  for (const [path, body, object, detail] of [
+    [`/api/v1/link-reviews/${NOBODY}/decision`, { decision: 'same', reason: 'RV50 the same' }, `link_review:${NOBODY}`,
+      `link_review.decide refused: link review task ${NOBODY}`],
+    [`/api/v1/link-reviews/${NOBODY}/decision`, { decision: 'different', reason: 'RV50 two children' }, `link_review:${NOBODY}`,
+      `link_review.decide refused: link review task ${NOBODY}`],
+    [`/api/v1/merges/${NOBODY}/undo`, { reason: 'RV50 two children' }, `merge:${NOBODY}`, `person.unmerge refused: merge ${NOBODY}`]]) {
     const before = auditEntries(area.db);
     const r = await request(`${server.url}${path}`, { method: 'POST', token, headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body) });
     assert.equal(r.status, 404, r.text);
     assert.equal(auditEntries(area.db) - before, 1, `${path}: one access.refused entry`);
+    const e = auditRows(area.db, { limit: 1 })[0];
+    assert.deepEqual({ action: e.action, child_id: e.child_id, object: e.object, detail: e.detail },
+      { action: 'access.refused', child_id: 0, object, detail }, path);
+    assert.ok(e.actor.startsWith('user:') && e.actor.endsWith(':mo.mash'), e.actor);
   }
+  assert.equal(runCli(['audit', 'verify', '--db', dbUrl(area.db)], { check: false }).status, 0);
 });
 
 // r-review50: a streamed upload skips the router's CSRF check (its token is the body's first field, read after the
