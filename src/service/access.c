@@ -914,13 +914,9 @@ static void refusal_done(struct txq_job *job)
 	r->done(r);
 }
 
-void access_write_refuse(txq *q, struct access_write_refusal *r, const char *actor, enum access_write what,
-			 const char *action, int64_t id, void (*done)(struct access_write_refusal *r))
+/* Queues r, filled; done(r) once its entry is durable or has failed. */
+static void refusal_submit(txq *q, struct access_write_refusal *r, void (*done)(struct access_write_refusal *r))
 {
-	snprintf(r->actor, sizeof r->actor, "%s", actor);
-	r->action = action;
-	r->what = what;
-	r->id = id;
 	r->done = done;
 	r->rc = 0;
 	r->job.run = refusal_run;
@@ -931,6 +927,16 @@ void access_write_refuse(txq *q, struct access_write_refusal *r, const char *act
 	if (r->hold)
 		r->hold(r);
 	txq_submit(q, &r->job);
+}
+
+void access_write_refuse(txq *q, struct access_write_refusal *r, const char *actor, enum access_write what,
+			 const char *action, int64_t id, void (*done)(struct access_write_refusal *r))
+{
+	snprintf(r->actor, sizeof r->actor, "%s", actor);
+	r->action = action;
+	r->what = what;
+	r->id = id;
+	refusal_submit(q, r, done);
 }
 
 struct write_args {
@@ -975,9 +981,10 @@ static void refuse_unwaited_done(struct access_write_refusal *r)
 	free(r);
 }
 
-int access_write_decided_unwaited(store *st, txq *q, const struct access_write_ask *a, int64_t child_id,
-				  int64_t now, bool *allowed)
+int access_write_decided_held(store *st, const struct access_write_ask *a, int64_t child_id, int64_t now,
+			      struct access_write_refusal **held, bool *allowed)
 {
+	*held = NULL;
 	int rc = decide_write(st, a, child_id, now, allowed);
 	if (rc != STORE_OK || *allowed)
 		return rc;
@@ -986,8 +993,33 @@ int access_write_decided_unwaited(store *st, txq *q, const struct access_write_a
 		fprintf(stderr, "safeguard: a refused upload's audit entry could not be queued (out of memory)\n");
 		return STORE_OK; /* refused all the same */
 	}
-	access_write_refuse(q, r, a->actor, a->what, a->action, a->id, refuse_unwaited_done);
+	snprintf(r->actor, sizeof r->actor, "%s", a->actor);
+	r->action = a->action;
+	r->what = a->what;
+	r->id = a->id;
+	*held = r;
 	return STORE_OK;
+}
+
+void access_write_refusal_send(txq *q, struct access_write_refusal *held)
+{
+	if (held)
+		refusal_submit(q, held, refuse_unwaited_done);
+}
+
+void access_write_refusal_drop(struct access_write_refusal *held)
+{
+	free(held);
+}
+
+int access_write_decided_unwaited(store *st, txq *q, const struct access_write_ask *a, int64_t child_id,
+				  int64_t now, bool *allowed)
+{
+	struct access_write_refusal *held = NULL;
+	int rc = access_write_decided_held(st, a, child_id, now, &held, allowed);
+	if (rc == STORE_OK)
+		access_write_refusal_send(q, held);
+	return rc;
 }
 
 /* ---- the role policy ---- */

@@ -344,6 +344,15 @@ int access_write_decided(store *st, txq *q, const struct access_write_ask *a, in
  * between. A failure to queue or write it is logged (no id, no name). */
 int access_write_decided_unwaited(store *st, txq *q, const struct access_write_ask *a, int64_t child_id,
 				  int64_t now, bool *allowed);
+/* The same, the entry held until the edge knows the form is this service's: a page's upload is decided from its
+ * headers, but its CSRF token is the body's first field (r-review50: an entry was written in her name for a POST
+ * with her cookie and no token). Refused, *held is the entry to write (allocated; NULL when allowed, or when out
+ * of memory, logged): the edge hands it to access_write_refusal_send once the token is good (queued, not waited
+ * for, as above), else to access_write_refusal_drop; each frees it. */
+int access_write_decided_held(store *st, const struct access_write_ask *a, int64_t child_id, int64_t now,
+			      struct access_write_refusal **held, bool *allowed);
+void access_write_refusal_send(txq *q, struct access_write_refusal *held);
+void access_write_refusal_drop(struct access_write_refusal *held);
 
 /* ---- finding a child to allocate (issue 15) ----
  * Decision: whoever allocates (the role that may use ACT_ADMIN) finds any child but a sealed one by name,
