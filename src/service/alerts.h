@@ -117,7 +117,7 @@ enum alerts_result {
 };
 
 /* writer acts on the alert (service/access.h): a person must own it (alerts_owner_match), and the child must be
- * there to be acted on (access_write_check, WRITE_ALERT: a sealed child's alert is as absent as no alert); an
+ * there to be acted on (access_write_checked, WRITE_ALERT: a sealed child's alert is as absent as no alert); an
  * agency's system (writer->role NULL, alerts:write) acts on any alert of a child that is there. Otherwise
  * ALERTS_NOT_FOUND, whatever the reason. actor is the audit's actor ("client:3:social_care", "user:7:jsmith");
  * by the name shown on the alert (for a person, their username: alerts_by). */

@@ -758,7 +758,7 @@ test('a refused write writes one access.refused entry, whatever the id holds, an
       const total = auditEntries(area.db);
       const r = await post(u, id);
       answers.push(r);
-      // A refused upload is answered before its entry is durable (service/access.h access_write_refuse_unwaited: the
+      // A refused upload is answered before its entry is durable (service/access.h access_write_decided_held: the
       // thread that read its headers is not held for a commit); its entry is waited for here, a bounded number of reads.
       let rows = refusedOn(`${kind}:${id}`, action);
       for (let i = 0; i < 100 && action === 'recording.upload' && rows.length === before; i++) rows = refusedOn(`${kind}:${id}`, action);
