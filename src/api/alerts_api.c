@@ -393,29 +393,12 @@ static void post_action(struct api *a, http_request *rq, const struct caller *wh
 	 * with no alert, another's alert and an alert on a child the caller may not see are refused here, by the
 	 * same work (r-ntk27: her alert went on to the write queue, an empty id did not). The transaction decides
 	 * again (a change meanwhile). Nothing is written on a refusal. */
-	{
-		bool may = false;
-		int64_t child = 0;
-		struct access_reader reader;
-		api_reader_init(&reader, &j->who);
-		int rc = alerts_reader_may(a->st, &reader, id, &may, &child);
-		if (rc != STORE_OK) {
-			api_reply_store_failure(a, rq, rc);
-			goto fail;
-		}
-		/* refused: audited first, then the same answer (r-ntk30) */
-		const char *action = resolve ? "alert.resolve" : "alert.acknowledge";
-		if (!may && j->who.is_user) {
-			api_write_refused(a, rq, &j->who, WRITE_ALERT, action, id, 403, "forbidden", NULL,
-					  "this alert is not yours");
-			goto fail;
-		}
-		if (!may) {
-			api_write_refused(a, rq, &j->who, WRITE_ALERT, action, id, 404, "not_found", "alert_id",
-					  "there is no alert with this id");
-			goto fail;
-		}
-	}
+	/* refused: audited by the same call, then the same answer (r-ntk30, r-ntk31) */
+	if (!api_alert_write_decided(a, rq, &j->who, id, resolve ? "alert.resolve" : "alert.acknowledge",
+				     j->who.is_user ? 403 : 404, j->who.is_user ? "forbidden" : "not_found",
+				     j->who.is_user ? NULL : "alert_id",
+				     j->who.is_user ? "this alert is not yours" : "there is no alert with this id"))
+		goto fail;
 	const struct access_writer w = {j->who.user_id, j->who.username, j->who.client.agency,
 					j->who.is_user ? j->who.role : NULL};
 	alerts_by(&w, j->who.actor, by, j->by);

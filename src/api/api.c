@@ -14,6 +14,7 @@
 #include "core/event.h"
 #include "lib/route.h"
 #include "service/access.h"
+#include "service/alerts.h"
 #include "service/children.h"
 #include "service/identity.h"
 #include "service/intake.h"
@@ -121,14 +122,18 @@ static void write_refusal_done(struct access_write_refusal *r)
 	free(j);
 }
 
-void api_write_refused(struct api *a, http_request *rq, const struct caller *who, enum access_write what,
-		       const char *action, int64_t id, int status, const char *code, const char *field,
-		       const char *message)
+static void write_refusal_hold(struct access_write_refusal *r)
+{
+	http_suspend(((struct write_refusal_job *)r)->rq);
+}
+
+bool api_alert_write_decided(struct api *a, http_request *rq, const struct caller *who, int64_t id,
+			     const char *action, int status, const char *code, const char *field, const char *message)
 {
 	struct write_refusal_job *j = calloc(1, sizeof *j);
 	if (!j) {
 		api_reply_store_failure(a, rq, STORE_EIO);
-		return;
+		return false;
 	}
 	j->a = a;
 	j->rq = rq;
@@ -136,8 +141,18 @@ void api_write_refused(struct api *a, http_request *rq, const struct caller *who
 	j->code = code;
 	j->field = field;
 	j->message = message;
-	http_suspend(rq);
-	access_write_refuse(a->q, &j->r, who->actor, what, action, id, write_refusal_done);
+	j->r.hold = write_refusal_hold;
+	struct access_reader reader;
+	api_reader_init(&reader, who);
+	const struct access_writer w = {who->user_id, who->username, who->client.agency, who->is_user ? who->role : NULL};
+	const struct access_write_ask ask = {&w, who->actor, WRITE_ALERT, action, id};
+	bool may = false;
+	int rc = alerts_write_decided(a->st, a->q, &reader, &ask, &j->r, write_refusal_done, &may);
+	if (rc != STORE_OK)
+		api_reply_store_failure(a, rq, rc);
+	if (rc != STORE_OK || may)
+		free(j);
+	return rc == STORE_OK && may;
 }
 
 /* ---- who is calling ---- */

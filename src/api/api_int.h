@@ -46,12 +46,12 @@ void api_reply_error(struct api *a, http_request *rq, const struct api_error *e)
 void api_reply_simple(struct api *a, http_request *rq, int status, const char *code, const char *field,
 		      const char *message);
 void api_reply_store_failure(struct api *a, http_request *rq, int rc);
-/* A write refused by the decision asked before its job (r-ntk30): its "access.refused" entry is queued
- * (access_write_refuse) and the same answer as before (status, code, field, message: static strings) is given
- * once the entry is durable; a store failure is answered as one. action: NULL for the write's own. */
-void api_write_refused(struct api *a, http_request *rq, const struct caller *who, enum access_write what,
-		       const char *action, int64_t id, int status, const char *code, const char *field,
-		       const char *message);
+/* Acting on an alert (action "alert.acknowledge", "alert.resolve"), decided before its job as a read of it is
+ * (alerts_write_decided: the decision and, refused, its "access.refused" entry in one call, r-ntk31). True: the
+ * write may go on. False: answered (a store failure), or refused, and the refusal's answer (status, code, field,
+ * message: static strings, the same as before) is given once the entry is durable. */
+bool api_alert_write_decided(struct api *a, http_request *rq, const struct caller *who, int64_t id,
+			     const char *action, int status, const char *code, const char *field, const char *message);
 /* 405 with the Allow header ("GET, HEAD", "POST"). */
 void api_method_not_allowed(struct api *a, http_request *rq, const char *allow);
 

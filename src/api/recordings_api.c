@@ -65,17 +65,16 @@ struct upload {
 static bool may_upload(struct api *a, http_request *rq, const struct caller *who, int64_t child_id)
 {
 	const struct access_writer wr = {who->user_id, who->username, who->client.agency, who->role};
-	char basis[ACCESS_BASIS_MAX];
+	const struct access_write_ask ask = {&wr, who->actor, WRITE_RECORDING, NULL, child_id};
 	bool allowed = false;
-	int rc = access_decide_write(a->st, &wr, child_id, clock_now(), WRITE_RECORDING, &allowed, basis);
+	/* refused: its entry queued by the same call, not waited for (access.h: access_write_decided_unwaited) */
+	int rc = access_write_decided_unwaited(a->st, a->q, &ask, child_id, clock_now(), &allowed);
 	if (rc != STORE_OK) {
 		api_reply_store_failure(a, rq, rc);
 		return false;
 	}
-	if (!allowed) { /* its entry queued, not waited for (access.h: access_write_refuse_unwaited) */
-		access_write_refuse_unwaited(a->q, who->actor, WRITE_RECORDING, NULL, child_id);
+	if (!allowed)
 		api_reply_simple(a, rq, 403, "forbidden", NULL, NO_RELATIONSHIP);
-	}
 	return allowed;
 }
 
@@ -93,14 +92,13 @@ static int upload_run(store_conn *c, void *arg)
 {
 	struct upload *u = arg;
 	const struct access_writer wr = {u->who.user_id, u->who.username, u->who.client.agency, u->who.role};
-	char basis[ACCESS_BASIS_MAX];
+	const struct access_write_ask ask = {&wr, u->who.actor, WRITE_RECORDING, NULL, u->rec.child_id};
 	bool allowed = false;
-	int rc = access_write_check(c, &wr, u->rec.child_id, clock_now(), WRITE_RECORDING, &allowed, basis);
+	/* refused: audited by the decision, naming no child (r-ntk30) */
+	int rc = access_write_checked(c, &ask, u->rec.child_id, 0, clock_now(), &allowed, NULL);
 	u->refused = rc == STORE_OK && !allowed;
-	if (rc != STORE_OK)
+	if (rc != STORE_OK || u->refused)
 		return rc;
-	if (u->refused) /* audited, naming no child (r-ntk30) */
-		return access_write_refused(c, u->who.actor, WRITE_RECORDING, NULL, u->rec.child_id);
 	return recordings_add(c, &u->rec, clock_now());
 }
 

@@ -241,6 +241,8 @@ static int stream_form_chunk(http_request *rq, const char *data, size_t len, voi
 {
 	if (MHD_post_process(rq->pp, data, len) == MHD_YES)
 		return 0;
+	if (!rq->responded && rq->sink.unreadable)
+		rq->sink.unreadable(rq, ctx);
 	if (!rq->responded)
 		respond_error(rq, 400, "invalid_value", "the form could not be read");
 	return -1;

@@ -121,6 +121,9 @@ struct http_sink {
 	/* Called once: as soon as the body is refused (over max, or chunk() failed) so that nothing it made
 	 * outlives the answer, else when the request is over (answered, or the client went away). */
 	void (*release)(void *ctx);
+	/* http_stream_form only, may be NULL: the body could not be read as a form; answers (NULL: 400). For a
+	 * sink whose answer must not depend on the body (a refused upload, web/recordings_pages.c). */
+	void (*unreadable)(http_request *rq, void *ctx);
 };
 /* From the handler of a streamed request, instead of answering: the body goes to sink (copied) with ctx. */
 void http_stream_body(http_request *rq, const struct http_sink *sink, void *ctx);

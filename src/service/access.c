@@ -791,7 +791,7 @@ out:
 static const char *const write_names[WRITE_COUNT] = {
 	[WRITE_CONCERN] = "concern",     [WRITE_VISIT] = "visit", [WRITE_PLACEMENT] = "placement",
 	[WRITE_RECORDING] = "recording", [WRITE_ALERT] = "alert", [WRITE_ALLOCATION] = "allocation",
-	[WRITE_LINK] = "link",          [WRITE_MASH_DECISION] = "mash_decision",
+	[WRITE_LINK] = "link",          [WRITE_MASH_DECISION] = "mash_decision", [WRITE_MERGE_UNDO] = "merge_undo",
 };
 
 const char *access_write_name(enum access_write what)
@@ -816,7 +816,7 @@ int access_write_check(store_conn *c, const struct access_writer *w, int64_t chi
 	bool person = w->role != NULL;
 	if (sealed && !(person && access_sees_sealed(w->role)))
 		return STORE_OK; /* not there to be written to: the refusal for no child */
-	if (what == WRITE_ALERT || what == WRITE_ALLOCATION || what == WRITE_LINK) {
+	if (what == WRITE_ALERT || what == WRITE_ALLOCATION || what == WRITE_LINK || what == WRITE_MERGE_UNDO) {
 		*allowed = true; /* the alert's owner, the administrator's role, the review queue: their callers' */
 		snprintf(basis, ACCESS_BASIS_MAX, "%s", sealed ? "sealed record: named role" : "the child is there");
 		return STORE_OK;
@@ -849,7 +849,8 @@ static const char *const write_actions[WRITE_COUNT] = {
 	[WRITE_CONCERN] = "concern.record",     [WRITE_VISIT] = "visit.record",
 	[WRITE_PLACEMENT] = "placement.record", [WRITE_RECORDING] = "recording.upload",
 	[WRITE_ALERT] = "alert.act",            [WRITE_ALLOCATION] = "allocation.record",
-	[WRITE_LINK] = "link.decision",         [WRITE_MASH_DECISION] = "mash.decision",
+	[WRITE_LINK] = "link_review.decide",    [WRITE_MASH_DECISION] = "mash.decision",
+	[WRITE_MERGE_UNDO] = "person.unmerge",
 };
 
 const char *access_write_action(enum access_write what)
@@ -859,11 +860,18 @@ const char *access_write_action(enum access_write what)
 
 /* The one entry of a refused write (r-ntk30), as a refused read's (children_access.refuse): on the id the write
  * named, naming no child whatever it held, so that her id and an empty one write the same entry but for the id. */
-int access_write_refused(store_conn *c, const char *actor, enum access_write what, const char *action, int64_t id)
+static int write_refused(store_conn *c, const char *actor, enum access_write what, const char *action, int64_t id)
 {
 	char object[40], detail[96];
-	const char *kind = what == WRITE_ALERT ? "alert" : what == WRITE_MASH_DECISION ? "mash" : "child";
-	const char *named = what == WRITE_ALERT ? "alert" : what == WRITE_MASH_DECISION ? "MASH item event" : "child";
+	const char *kind = "child", *named = "child";
+	if (what == WRITE_ALERT)
+		kind = named = "alert";
+	else if (what == WRITE_MASH_DECISION)
+		kind = "mash", named = "MASH item event";
+	else if (what == WRITE_LINK)
+		kind = "link_review", named = "link review task";
+	else if (what == WRITE_MERGE_UNDO)
+		kind = named = "merge";
 	snprintf(object, sizeof object, "%s:%lld", kind, (long long)id);
 	snprintf(detail, sizeof detail, "%s refused: %s %lld", action ? action : access_write_action(what), named,
 		 (long long)id);
@@ -871,10 +879,32 @@ int access_write_refused(store_conn *c, const char *actor, enum access_write wha
 	return audit_append(c, &e);
 }
 
+int access_write_checked(store_conn *c, const struct access_write_ask *a, int64_t child_id, int64_t also_id,
+			 int64_t now, bool *allowed, char *basis)
+{
+	char why[ACCESS_BASIS_MAX];
+	char *b = basis ? basis : why;
+	bool second = true;
+	int rc = access_write_check(c, a->w, child_id, now, a->what, allowed, b);
+	if (rc == STORE_OK && child_id > 0 && also_id != 0) { /* both asked, as before: one refusal, one entry */
+		char why2[ACCESS_BASIS_MAX];
+		rc = access_write_check(c, a->w, also_id, now, a->what, &second, why2);
+		if (*allowed && !second) {
+			*allowed = false;
+			snprintf(b, ACCESS_BASIS_MAX, "refused");
+		}
+	}
+	if (rc != STORE_OK) {
+		*allowed = false;
+		return rc;
+	}
+	return *allowed ? STORE_OK : write_refused(c, a->actor, a->what, a->action, a->id);
+}
+
 static int refusal_run(store_conn *c, void *arg)
 {
 	struct access_write_refusal *r = arg;
-	return access_write_refused(c, r->actor, r->what, r->action, r->id);
+	return write_refused(c, r->actor, r->what, r->action, r->id);
 }
 
 static void refusal_done(struct txq_job *job)
@@ -884,13 +914,9 @@ static void refusal_done(struct txq_job *job)
 	r->done(r);
 }
 
-void access_write_refuse(txq *q, struct access_write_refusal *r, const char *actor, enum access_write what,
-			 const char *action, int64_t id, void (*done)(struct access_write_refusal *r))
+/* Queues r, filled; done(r) once its entry is durable or has failed. */
+static void refusal_submit(txq *q, struct access_write_refusal *r, void (*done)(struct access_write_refusal *r))
 {
-	snprintf(r->actor, sizeof r->actor, "%s", actor);
-	r->action = action;
-	r->what = what;
-	r->id = id;
 	r->done = done;
 	r->rc = 0;
 	r->job.run = refusal_run;
@@ -898,24 +924,19 @@ void access_write_refuse(txq *q, struct access_write_refusal *r, const char *act
 	r->job.done = refusal_done;
 	r->job.ahead = NULL;
 	r->job.replayable = true; /* it writes its entry alone, from the chain as it then stands */
+	if (r->hold)
+		r->hold(r);
 	txq_submit(q, &r->job);
 }
 
-static void refuse_unwaited_done(struct access_write_refusal *r)
+void access_write_refuse(txq *q, struct access_write_refusal *r, const char *actor, enum access_write what,
+			 const char *action, int64_t id, void (*done)(struct access_write_refusal *r))
 {
-	if (r->rc != STORE_OK)
-		fprintf(stderr, "safeguard: a refused upload's audit entry could not be written (store error %d)\n", r->rc);
-	free(r);
-}
-
-void access_write_refuse_unwaited(txq *q, const char *actor, enum access_write what, const char *action, int64_t id)
-{
-	struct access_write_refusal *r = calloc(1, sizeof *r);
-	if (!r) {
-		fprintf(stderr, "safeguard: a refused upload's audit entry could not be queued (out of memory)\n");
-		return;
-	}
-	access_write_refuse(q, r, actor, what, action, id, refuse_unwaited_done);
+	snprintf(r->actor, sizeof r->actor, "%s", actor);
+	r->action = action;
+	r->what = what;
+	r->id = id;
+	refusal_submit(q, r, done);
 }
 
 struct write_args {
@@ -932,14 +953,72 @@ static int write_run(store_conn *c, void *arg)
 	return access_write_check(c, x->w, x->child_id, x->now, x->what, x->allowed, x->basis);
 }
 
-int access_decide_write(store *st, const struct access_writer *w, int64_t child_id, int64_t now,
-			enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX])
+/* The decision in a read snapshot of its own, no entry: the two below queue it. */
+static int decide_write(store *st, const struct access_write_ask *a, int64_t child_id, int64_t now, bool *allowed)
 {
-	struct write_args x = {w, child_id, now, what, allowed, basis};
+	char basis[ACCESS_BASIS_MAX];
+	struct write_args x = {a->w, child_id, now, a->what, allowed, basis};
 	*allowed = false;
 	int rc = service_in_snapshot(st, write_run, &x);
 	if (rc != STORE_OK)
 		*allowed = false;
+	return rc;
+}
+
+int access_write_decided(store *st, txq *q, const struct access_write_ask *a, int64_t child_id, int64_t now,
+			 struct access_write_refusal *r, void (*done)(struct access_write_refusal *r), bool *allowed)
+{
+	int rc = decide_write(st, a, child_id, now, allowed);
+	if (rc == STORE_OK && !*allowed)
+		access_write_refuse(q, r, a->actor, a->what, a->action, a->id, done);
+	return rc;
+}
+
+static void refuse_unwaited_done(struct access_write_refusal *r)
+{
+	if (r->rc != STORE_OK)
+		fprintf(stderr, "safeguard: a refused upload's audit entry could not be written (store error %d)\n", r->rc);
+	free(r);
+}
+
+int access_write_decided_held(store *st, const struct access_write_ask *a, int64_t child_id, int64_t now,
+			      struct access_write_refusal **held, bool *allowed)
+{
+	*held = NULL;
+	int rc = decide_write(st, a, child_id, now, allowed);
+	if (rc != STORE_OK || *allowed)
+		return rc;
+	struct access_write_refusal *r = calloc(1, sizeof *r);
+	if (!r) {
+		fprintf(stderr, "safeguard: a refused upload's audit entry could not be queued (out of memory)\n");
+		return STORE_OK; /* refused all the same */
+	}
+	snprintf(r->actor, sizeof r->actor, "%s", a->actor);
+	r->action = a->action;
+	r->what = a->what;
+	r->id = a->id;
+	*held = r;
+	return STORE_OK;
+}
+
+void access_write_refusal_send(txq *q, struct access_write_refusal *held)
+{
+	if (held)
+		refusal_submit(q, held, refuse_unwaited_done);
+}
+
+void access_write_refusal_drop(struct access_write_refusal *held)
+{
+	free(held);
+}
+
+int access_write_decided_unwaited(store *st, txq *q, const struct access_write_ask *a, int64_t child_id,
+				  int64_t now, bool *allowed)
+{
+	struct access_write_refusal *held = NULL;
+	int rc = access_write_decided_held(st, a, child_id, now, &held, allowed);
+	if (rc == STORE_OK)
+		access_write_refusal_send(q, held);
 	return rc;
 }
 

@@ -257,9 +257,10 @@ int access_notices(store *st, const struct children_access *a, int limit, store_
  *   - WRITE_VISIT, WRITE_RECORDING, WRITE_PLACEMENT: the whole record (allocated worker, manager of the
  *     allocated team, the MASH while it triages, break-glass); an agency's system that may place
  *     (placements:write) places a child its agency has sent records about;
- *   - WRITE_ALERT, WRITE_ALLOCATION, WRITE_LINK: the child is there to be acted on (not sealed); who may act
- *     on an alert (its owner) is the alerts service's, allocating is the administrator's role, and record
- *     linkage's decisions are social care's queue (service/linkreview.h asks for each of the two children).
+ *   - WRITE_ALERT, WRITE_ALLOCATION, WRITE_LINK, WRITE_MERGE_UNDO: the child is there to be acted on (not
+ *     sealed); who may act on an alert (its owner) is the alerts service's, allocating is the administrator's
+ *     role, and record linkage's decisions (same or different, on a review task) and undoing a merge are social
+ *     care's queue (service/linkreview.c asks for both children at once).
  * A child that does not exist, a sealed child (for everyone but ACCESS_SEALED_ROLES) and a child the writer
  * may not touch are one refusal: the edges answer all three with one status and one body, so a write never
  * tells which ids hold a child or a sealed child. */
@@ -270,8 +271,9 @@ enum access_write {
 	WRITE_RECORDING,
 	WRITE_ALERT,
 	WRITE_ALLOCATION,
-	WRITE_LINK,
+	WRITE_LINK,          /* a review task's decision: its refusal names the task ("link_review:ID") */
 	WRITE_MASH_DECISION, /* the MASH's decision on a contact or referral: the whole record, people only */
+	WRITE_MERGE_UNDO,    /* undoing a merge: its refusal names the merge ("merge:ID") */
 	WRITE_COUNT
 };
 const char *access_write_name(enum access_write what); /* "concern", "visit", ... */
@@ -282,52 +284,75 @@ struct access_writer {
 	const char *username, *agency, *role;
 };
 
-/* In the caller's write transaction: *allowed, and in basis why ("allocated worker", "refused": no
- * personal data; it may go into the write's audit entry). */
-int access_write_check(store_conn *c, const struct access_writer *w, int64_t child_id, int64_t now,
-		       enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX]);
-/* The same in a read snapshot of its own, for an edge that must decide before it takes a body (a
- * recording's upload, a page's form): the write job checks again with access_write_check. */
-int access_decide_write(store *st, const struct access_writer *w, int64_t child_id, int64_t now,
-			enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX]);
-
-/* ---- a refused write is audited (r-ntk30) ----
+/* ---- a write decided and its refusal audited, in one call (r-ntk30, r-ntk31) ----
  *
- * A write refused by access_write_check (or by the decision an edge asks before it takes a body:
- * access_decide_write, alerts_reader_may; or by the MASH's finding of its contact, mash_decide) is written as a
- * refused read is: one "access.refused" entry a try, on the id the write named ("child:ID", "alert:ID",
- * "mash:ID"), detail "ACTION refused: child ID" ("alert ID", "MASH item event ID"), naming no child (child_id
- * 0) whatever the id held: a child the writer may not see, a sealed one, one they do not work with, or none.
- * Nothing else is written, and the answer (the same as before) is given once the entry is durable. Practitioners
- * and the DPO expect an attempt to write into a child's record without a relationship in the audit as a refused
- * read is (docs/SECURITY.md "Where a refusal is still not audited"). action: what was asked ("concern.record",
- * "alert.acknowledge"); NULL for the write's own (access_write_action). */
+ * A refused write is written as a refused read is: one "access.refused" entry a try, on the id the write named
+ * ("child:ID", "alert:ID", "mash:ID", "link_review:ID", "merge:ID"), detail "ACTION refused: child ID" ("alert
+ * ID", "MASH item event ID", "link review task ID", "merge ID"), naming no child (child_id 0) whatever the id
+ * held: a child the writer may not see, a sealed one, one they do not work with, or none. Nothing else is
+ * written, and the answer (the same as before) is given once the entry is durable. Practitioners and the DPO
+ * expect an attempt to write into a child's record without a relationship in the audit as a refused read is
+ * (docs/SECURITY.md "Refused writes").
+ *
+ * The decision and the entry are one call, so no write can be refused without its entry (r-ntk31: ten callers
+ * paired the two by hand, and a new route that forgot the second call would have refused unaudited). The
+ * decision without the entry (access_write_check) and the entry alone are service/service_int.h's, for these
+ * functions and the services' own decisions (alerts_write_decided); `make layering` refuses them to the edges. */
+struct access_write_ask {
+	const struct access_writer *w;
+	const char *actor;     /* as the audit names the writer: "user:ID:NAME", "client:ID:AGENCY" */
+	enum access_write what;
+	const char *action;    /* what was asked ("alert.resolve"); NULL for the write's own (access_write_action) */
+	int64_t id;            /* the id the write named, whatever it holds: its refusal's object */
+};
 const char *access_write_action(enum access_write what); /* "concern.record", "visit.record", ... */
-/* In the caller's write transaction, which writes nothing else for the refused write. */
-int access_write_refused(store_conn *c, const char *actor, enum access_write what, const char *action, int64_t id);
-/* The same from an edge whose decision refused before any write job (in a read snapshot): the entry is queued
- * on the write queue and done() is called on its completer thread once it is durable (rc 0) or has failed. */
+
+/* In the caller's write transaction: may a->w make this write on child_id (and on also_id, the second child of a
+ * write that joins or separates two: record linkage; 0 for none)? *allowed, and in basis (may be NULL) why
+ * ("allocated worker", "refused": no personal data; it may go into the write's audit entry). Refused, the entry
+ * is written in this transaction, which then writes nothing else for the write. child_id 0 asks for a write that
+ * found nothing to write to (no alert, no task, not the writer's alert, no child left): refused, and audited,
+ * alike. */
+int access_write_checked(store_conn *c, const struct access_write_ask *a, int64_t child_id, int64_t also_id,
+			 int64_t now, bool *allowed, char *basis);
+
+/* The same for an edge that must decide before its write job (a page's form, an upload, acting on an alert from
+ * the API), in a read snapshot of its own; the job decides again with access_write_checked. Refused, the entry
+ * is queued on the write queue in r (the caller's, first in its own job; untouched when allowed) and done(r) runs
+ * on the queue's completer thread once it is durable (r->rc 0) or has failed: the edge answers there. */
 struct access_write_refusal {
 	struct txq_job job; /* private: first */
-	char actor[96];     /* as the audit names the writer: "user:ID:NAME", "client:ID:AGENCY" */
+	char actor[96];     /* as the audit names the writer */
 	const char *action; /* NULL: the write's own (a static string) */
 	enum access_write what;
 	int64_t id;         /* the id the write named, whatever it holds */
 	int rc;             /* 0 once the entry is durable, else the store's answer */
 	void (*done)(struct access_write_refusal *r);
+	/* The caller's (or NULL), set before the call: run on the deciding thread just before the entry is queued,
+	 * once refused (an edge suspends its request there, as done() may answer it at once). */
+	void (*hold)(struct access_write_refusal *r);
 	void *ctx;
 };
-/* Fills r (the actor copied, the rest as given) and queues it; done(r) runs once the entry is durable or failed. */
-void access_write_refuse(txq *q, struct access_write_refusal *r, const char *actor, enum access_write what,
-			 const char *action, int64_t id, void (*done)(struct access_write_refusal *r));
-/* The same, not waited for: for a streamed upload refused before its body, which the server answers on the
- * thread that read its headers (it cannot hand such a request on before the body). Waiting there held one of
+int access_write_decided(store *st, txq *q, const struct access_write_ask *a, int64_t child_id, int64_t now,
+			 struct access_write_refusal *r, void (*done)(struct access_write_refusal *r), bool *allowed);
+/* The same, the entry not waited for: for a streamed upload refused before its body, which the server answers on
+ * the thread that read its headers (it cannot hand such a request on before the body). Waiting there held one of
  * the server's request threads for a commit per refused upload, and every connection that thread serves with it
  * (r-review50: /healthz p50 17-148 ms during a flood of refused uploads, 0.2-2.2 ms for refused forms).
  * Decision: the answer (403, the same for every id) goes at once and the entry follows on the write queue; a
  * refusal discloses nothing, so nothing is lost by answering first but the entry if the process dies in
  * between. A failure to queue or write it is logged (no id, no name). */
-void access_write_refuse_unwaited(txq *q, const char *actor, enum access_write what, const char *action, int64_t id);
+int access_write_decided_unwaited(store *st, txq *q, const struct access_write_ask *a, int64_t child_id,
+				  int64_t now, bool *allowed);
+/* The same, the entry held until the edge knows the form is this service's: a page's upload is decided from its
+ * headers, but its CSRF token is the body's first field (r-review50: an entry was written in her name for a POST
+ * with her cookie and no token). Refused, *held is the entry to write (allocated; NULL when allowed, or when out
+ * of memory, logged): the edge hands it to access_write_refusal_send once the token is good (queued, not waited
+ * for, as above), else to access_write_refusal_drop; each frees it. */
+int access_write_decided_held(store *st, const struct access_write_ask *a, int64_t child_id, int64_t now,
+			      struct access_write_refusal **held, bool *allowed);
+void access_write_refusal_send(txq *q, struct access_write_refusal *held);
+void access_write_refusal_drop(struct access_write_refusal *held);
 
 /* ---- finding a child to allocate (issue 15) ----
  * Decision: whoever allocates (the role that may use ACT_ADMIN) finds any child but a sealed one by name,

@@ -977,19 +977,17 @@ static int act(store_conn *c, int64_t id, const struct access_writer *writer, co
 	*res = ALERTS_NOT_FOUND;
 	if ((rc = store_alert_get(c, id, a, &found)) != STORE_OK)
 		goto out;
-	if (!found)
-		goto refused;
 	/* The write decision, in this transaction: the alert is the person's (or their team's, for its manager),
-	 * and its child is there. */
-	bool may = !writer->role;
-	if (writer->role && (rc = may_act(c, a, writer->username, writer->role, &may)) != STORE_OK)
+	 * and its child is there. No alert, not theirs, or its child not there: one entry, naming no child
+	 * (r-ntk30), written by the decision itself (child 0: nothing of theirs to act on). */
+	bool may = found && !writer->role;
+	if (found && writer->role && (rc = may_act(c, a, writer->username, writer->role, &may)) != STORE_OK)
 		goto out;
-	if (!may)
-		goto refused;
-	if ((rc = access_write_check(c, writer, a->person_id, clock_now(), WRITE_ALERT, &found, basis)) != STORE_OK)
+	const struct access_write_ask ask = {writer, actor, WRITE_ALERT, outcome ? "alert.resolve" : "alert.acknowledge",
+					     id};
+	if ((rc = access_write_checked(c, &ask, may ? a->person_id : 0, 0, clock_now(), &found, basis)) != STORE_OK ||
+	    !found)
 		goto out;
-	if (!found)
-		goto refused;
 	rc = outcome ? store_alert_resolve(c, id, by, outcome, &changed) : store_alert_acknowledge(c, id, by, &changed);
 	if (rc != STORE_OK)
 		goto out;
@@ -1006,9 +1004,6 @@ static int act(store_conn *c, int64_t id, const struct access_writer *writer, co
 				 .object = object,
 				 .detail = a->code};
 	rc = audit_append(c, &au);
-	goto out;
-refused: /* no alert, not theirs, or its child not there: one entry, naming no child (r-ntk30) */
-	rc = access_write_refused(c, actor, WRITE_ALERT, outcome ? "alert.resolve" : "alert.acknowledge", id);
 out:
 	free(a);
 	return rc;
@@ -1273,6 +1268,17 @@ int alerts_reader_may(store *st, const struct access_reader *r, int64_t id, bool
 	struct may_args a = {.id = id, .r = r, .may = may, .child_id = child_id};
 	access_list_view(r, &a.view);
 	return service_in_snapshot(st, may_run, &a);
+}
+
+int alerts_write_decided(store *st, txq *q, const struct access_reader *r, const struct access_write_ask *a,
+			 struct access_write_refusal *refusal, void (*done)(struct access_write_refusal *refusal),
+			 bool *may)
+{
+	int64_t child_id = 0;
+	int rc = alerts_reader_may(st, r, a->id, may, &child_id);
+	if (rc == STORE_OK && !*may) /* one entry on the alert asked, naming no child (r-ntk30) */
+		access_write_refuse(q, refusal, a->actor, WRITE_ALERT, a->action, a->id, done);
+	return rc;
 }
 
 /* ---- the team manager's page -------------------------------------------------------------------------- */

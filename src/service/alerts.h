@@ -117,7 +117,7 @@ enum alerts_result {
 };
 
 /* writer acts on the alert (service/access.h): a person must own it (alerts_owner_match), and the child must be
- * there to be acted on (access_write_check, WRITE_ALERT: a sealed child's alert is as absent as no alert); an
+ * there to be acted on (access_write_checked, WRITE_ALERT: a sealed child's alert is as absent as no alert); an
  * agency's system (writer->role NULL, alerts:write) acts on any alert of a child that is there. Otherwise
  * ALERTS_NOT_FOUND, whatever the reason. actor is the audit's actor ("client:3:social_care", "user:7:jsmith");
  * by the name shown on the alert (for a person, their username: alerts_by). */
@@ -198,6 +198,13 @@ int alerts_person_may_list(store *st, const struct alerts_owner *owner, const ch
  * the same statements whatever the id holds, so every refusal costs the same work. *child_id: the alert's child
  * when the id holds one (for the audit entry), else 0. */
 int alerts_reader_may(store *st, const struct access_reader *r, int64_t id, bool *may, int64_t *child_id);
+/* Acknowledging or resolving an alert, decided before the write job as alerts_reader_may decides (an id with no
+ * alert, another's alert and an alert on a child the reader may not see alike; a->id the alert, a->what
+ * WRITE_ALERT) and, refused, audited in the same call: the entry queued in refusal, done(refusal) once durable
+ * (access_write_decided, service/access.h). The job decides again in its transaction (alerts_acknowledge). */
+int alerts_write_decided(store *st, txq *q, const struct access_reader *r, const struct access_write_ask *a,
+			 struct access_write_refusal *refusal, void (*done)(struct access_write_refusal *refusal),
+			 bool *may);
 /* The team manager's page (issue 15): the teams manager manages (by code), and a team's caseloads per worker
  * (children, open and overdue alerts), behind an audited read ("team.read") as the other lists. */
 int alerts_managed_teams(store *st, const char *manager, store_team_fn fn, void *ctx);

@@ -1020,12 +1020,10 @@ int homes_placement_add(store_conn *c, const char *actor, const struct access_wr
 	if ((rc = store_home_get(c, p->home_id, h, &found)) != STORE_OK || !found)
 		goto out;
 	*res = HOMES_NO_CHILD; /* no such child, a sealed one, or one this writer may not place: one answer */
-	if ((rc = access_write_check(c, writer, p->person_id, clock_now(), WRITE_PLACEMENT, &found, basis)) != STORE_OK)
+	const struct access_write_ask ask = {writer, actor, WRITE_PLACEMENT, NULL, p->person_id};
+	/* refused: audited by the decision, naming no child (r-ntk30) */
+	if ((rc = access_write_checked(c, &ask, p->person_id, 0, clock_now(), &found, basis)) != STORE_OK || !found)
 		goto out;
-	if (!found) { /* audited, naming no child (r-ntk30) */
-		rc = access_write_refused(c, actor, WRITE_PLACEMENT, NULL, p->person_id);
-		goto out;
-	}
 	p->out_of_area = strcmp(h->la_code, placing_la) != 0;
 	p->distant = p->distance_km > HOMES_DISTANT_KM;
 	if ((rc = store_home_placement_insert(c, p, id)) != STORE_OK)

@@ -252,7 +252,7 @@ enum homes_record_result {
 	HOMES_NO_HOME = 1,   /* no home with that id */
 	HOMES_HELD = 2,      /* Reg 44: the home has a report for that month (refused, nothing written) */
 	HOMES_NO_CHILD = 3,  /* placement: no child with that id, a sealed child, or one the writer may not place
-			      * (access_write_check: one refusal for the three) */
+			      * (access_write_checked: one refusal for the three, audited) */
 };
 #define HOMES_VISITOR_MAX 200       /* bytes (store_reg44.visitor) */
 #define HOMES_REG44_SUMMARY_MAX 2000 /* bytes (store_reg44.summary) */
@@ -268,7 +268,7 @@ int homes_reg44_add(store_conn *c, const char *actor, const char *by, const stru
 		    int64_t *resolved_alert, enum homes_record_result *res);
 
 /* A child placed in a home by writer, in a write transaction: the writer's relationship with the child is
- * decided first (access_write_check, WRITE_PLACEMENT); audited ("placement.record", the child's id on the
+ * decided first (access_write_checked, WRITE_PLACEMENT); audited ("placement.record", the child's id on the
  * entry, so it shows in who has looked). The flags are derived here from the home and placing_la: out of area
  * when the home's host authority is not the placing authority, distant beyond HOMES_DISTANT_KM. */
 int homes_placement_add(store_conn *c, const char *actor, const struct access_writer *writer, const char *placing_la,

@@ -100,31 +100,35 @@ int linkreview_queue(store_conn *c, const char *actor, int64_t source_record_id,
 
 /* ---- deciding ---- */
 
-/* Whether a person can take part in a decision now: not sealed, not merged into another. */
-/* sealed: the person is not there to be written to (the write decision, service/access.h: a sealed
- * identity is joined by no one, and separated by no one). */
-static int person_usable(store_conn *c, const char *actor, const char *agency, int64_t id, bool *sealed,
-			 bool *merged)
+/* The write decision for the two records of a task or a merge (service/access.h): both there for this reviewer
+ * (the queue is the role's: only whether each is there; a sealed identity is joined by no one and separated by
+ * no one; a person known only from records their agency may not see is not there: r-ntk24). Refused, its
+ * entry is written on the task or merge asked (r-ntk31), and alike when the id holds none (found false), as the
+ * read of a task is audited whatever the id holds. */
+static int pair_writable(store_conn *c, const char *actor, const char *agency, enum access_write what, int64_t id,
+			 bool found, int64_t one, int64_t other, bool *allowed)
 {
-	int64_t kept = 0;
-	bool there = false;
-	char basis[ACCESS_BASIS_MAX];
-	/* the queue is the role's: only whether it is there, for this reviewer (a person known only from records
-	 * their agency may not see is not: r-ntk24) */
 	const struct access_writer w = {0, actor, agency, NULL};
-	int rc = access_write_check(c, &w, id, clock_now(), WRITE_LINK, &there, basis);
-	*sealed = !there;
+	const struct access_write_ask ask = {&w, actor, what, NULL, id};
+	return access_write_checked(c, &ask, found ? one : 0, found ? other : 0, clock_now(), allowed, NULL);
+}
+
+/* Whether either has since been merged into another. */
+static int pair_merged(store_conn *c, int64_t one, int64_t other, bool *merged)
+{
+	int64_t kept = 0, kept_other = 0;
+	int rc = store_person_merged_into(c, one, &kept);
 	if (rc == STORE_OK)
-		rc = store_person_merged_into(c, id, &kept);
-	*merged = kept != 0;
+		rc = store_person_merged_into(c, other, &kept_other);
+	*merged = kept != 0 || kept_other != 0;
 	return rc;
 }
 
 int linkreview_decide(store_conn *c, const char *actor, const char *agency, int64_t id, bool same, const char *reason,
 		      enum linkreview_result *res, int64_t *merge_id)
 {
-	struct store_link_review *r = malloc(sizeof *r);
-	bool found = false, sa = false, sb = false, ma = false, mb = false, changed = false;
+	struct store_link_review *r = calloc(1, sizeof *r);
+	bool found = false, allowed = false, merged_since = false, changed = false;
 	char object[48], detail[96];
 	int rc;
 	*merge_id = 0;
@@ -132,18 +136,19 @@ int linkreview_decide(store_conn *c, const char *actor, const char *agency, int6
 	if (!r)
 		return STORE_EIO;
 	r->explanation = NULL;
-	if ((rc = store_link_review_get(c, id, r, &found)) != STORE_OK || !found)
+	if ((rc = store_link_review_get(c, id, r, &found)) != STORE_OK)
 		goto out;
-	if ((rc = person_usable(c, actor, agency, r->person_id, &sa, &ma)) != STORE_OK ||
-	    (rc = person_usable(c, actor, agency, r->candidate_id, &sb, &mb)) != STORE_OK)
+	if ((rc = pair_writable(c, actor, agency, WRITE_LINK, id, found, r->person_id, r->candidate_id, &allowed)) !=
+		    STORE_OK ||
+	    !allowed) /* no task, or a sealed identity, which is joined by no one: refused, audited */
 		goto out;
-	if (sa || sb) /* a sealed identity is joined by no one */
+	if ((rc = pair_merged(c, r->person_id, r->candidate_id, &merged_since)) != STORE_OK)
 		goto out;
 	*res = LINKREVIEW_DECIDED;
 	if (r->decided_at[0])
 		goto out;
 	*res = LINKREVIEW_GONE;
-	if (ma || mb)
+	if (merged_since)
 		goto out;
 	/* The older person is kept: the one the others were linked to first. */
 	int64_t kept = r->person_id < r->candidate_id ? r->person_id : r->candidate_id;
@@ -228,20 +233,20 @@ static int later_merge_add(const struct store_merge *m, void *ctx)
 int linkreview_unmerge(store_conn *c, const char *actor, const char *agency, int64_t merge_id, const char *reason,
 		       enum linkreview_result *res)
 {
-	struct store_merge m;
+	struct store_merge m = {0};
 	struct later_merges later = {.after = merge_id};
-	bool found = false, sealed_a = false, sealed_b = false, done = false;
+	bool found = false, allowed = false, done = false;
 	char object[48], detail[96];
 	int rc;
 	*res = LINKREVIEW_NOT_FOUND;
-	if ((rc = store_merge_get(c, merge_id, &m, &found)) != STORE_OK || !found)
+	if ((rc = store_merge_get(c, merge_id, &m, &found)) != STORE_OK)
 		return rc;
-	bool merged_a = false, merged_b = false; /* an undo is asked of the merge, whatever came after */
-	if ((rc = person_usable(c, actor, agency, m.kept_id, &sealed_a, &merged_a)) != STORE_OK ||
-	    (rc = person_usable(c, actor, agency, m.merged_id, &sealed_b, &merged_b)) != STORE_OK)
+	/* An undo is asked of the merge, whatever came after (whether either was merged since is not asked). No merge,
+	 * or a sealed identity: refused, audited on the merge asked. */
+	if ((rc = pair_writable(c, actor, agency, WRITE_MERGE_UNDO, merge_id, found, m.kept_id, m.merged_id,
+				&allowed)) != STORE_OK ||
+	    !allowed)
 		return rc;
-	if (sealed_a || sealed_b)
-		return STORE_OK;
 	/* The facts the rule needs (the later merges of either person), then the rule, then the write. */
 	if ((rc = store_merges_of(c, m.kept_id, LINKREVIEW_MERGES_OF_MAX, later_merge_add, &later)) != STORE_OK ||
 	    (rc = store_merges_of(c, m.merged_id, LINKREVIEW_MERGES_OF_MAX, later_merge_add, &later)) != STORE_OK)

@@ -282,8 +282,9 @@ int mash_decide(store_conn *c, struct mash_decision *d)
 	int rc = store_mash_item(c, &seen, d->event_id, decide_row, &it);
 	if (rc != STORE_OK)
 		return rc;
-	if (!it.found) /* audited as every refused write, naming no child (r-ntk30) */
-		return access_write_refused(c, d->actor, WRITE_MASH_DECISION, NULL, d->event_id);
+	const struct access_write_ask ask = {d->writer, d->actor, WRITE_MASH_DECISION, NULL, d->event_id};
+	if (!it.found) /* refused and audited as every refused write, naming no child (r-ntk30): nothing found */
+		return access_write_checked(c, &ask, 0, 0, d->now, &allowed, basis);
 	/* "Already decided" before the refusal: once decided, the MASH no longer triages the child (its access
 	 * ends with the decision), and a second MASH worker must hear that someone decided, not that they may
 	 * not. Only people whose role reaches the MASH pages get here, and the queue lists decided items anyway
@@ -292,11 +293,11 @@ int mash_decide(store_conn *c, struct mash_decision *d)
 		d->result = MASH_ALREADY_DECIDED;
 		return STORE_OK;
 	}
-	if ((rc = access_write_check(c, d->writer, it.child_id, d->now, WRITE_MASH_DECISION, &allowed, basis)) != STORE_OK)
+	if ((rc = access_write_checked(c, &ask, it.child_id, 0, d->now, &allowed, basis)) != STORE_OK)
 		return rc;
-	if (!allowed) {
+	if (!allowed) { /* its entry written by the decision */
 		d->result = MASH_REFUSED;
-		return access_write_refused(c, d->actor, WRITE_MASH_DECISION, NULL, d->event_id);
+		return STORE_OK;
 	}
 	d->child_id = it.child_id;
 

@@ -399,13 +399,18 @@ static int alloc_run(store_conn *c, struct admin_job *j)
 	/* The child must be one the administrator's search could have found (r-ntk24: not one known only from
 	 * records outside their view), else the answer for no child: cases_allocate asks only whether it is
 	 * there at all, for the command line too. */
-	bool may = false;
+	bool may = false, there = false;
 	if ((rc = access_allocation_may_find(c, &j->by, j->alloc.person_id, &may)) != STORE_OK)
 		return rc;
-	if (!may) {
+	/* The write decision as cases_allocate asks it (the child is there), and a refusal audited by it as every
+	 * refused write, naming no child (r-ntk30, r-ntk31): a child the search could not find is asked as none. */
+	const struct access_writer wr = {0, j->actor, "", NULL};
+	const struct access_write_ask ask = {&wr, j->actor, WRITE_ALLOCATION, NULL, j->alloc.person_id};
+	if ((rc = access_write_checked(c, &ask, may ? j->alloc.person_id : 0, 0, clock_now(), &there, NULL)) != STORE_OK)
+		return rc;
+	if (!there) {
 		j->cases_res = CASES_NO_CHILD;
-		/* audited as every refused write, naming no child (r-ntk30) */
-		return access_write_refused(c, j->actor, WRITE_ALLOCATION, NULL, j->alloc.person_id);
+		return STORE_OK;
 	}
 	rc = cases_allocate(c, j->actor, &j->alloc, &j->cases_res);
 	if (rc == STORE_OK && j->cases_res == CASES_NO_TEAM && strcmp(j->alloc.team, DEFAULT_TEAM) == 0) {
@@ -413,8 +418,8 @@ static int alloc_run(store_conn *c, struct admin_job *j)
 		if ((rc = cases_team_upsert(c, j->actor, &t)) == STORE_OK)
 			rc = cases_allocate(c, j->actor, &j->alloc, &j->cases_res);
 	}
-	if (rc == STORE_OK && j->cases_res == CASES_NO_CHILD) /* as above */
-		rc = access_write_refused(c, j->actor, WRITE_ALLOCATION, NULL, j->alloc.person_id);
+	if (rc == STORE_OK && j->cases_res == CASES_NO_CHILD) /* gone since: as above */
+		rc = access_write_checked(c, &ask, 0, 0, clock_now(), &there, NULL);
 	return rc;
 }
 

@@ -373,14 +373,13 @@ static void upload_form_again(struct upload *u, http_request *rq, int status, co
 static int upload_run(store_conn *c, void *arg)
 {
 	struct upload *u = arg;
-	char basis[ACCESS_BASIS_MAX];
+	const struct access_write_ask ask = {&u->wr, u->rec.uploaded_by, WRITE_RECORDING, NULL, u->child_id};
 	bool allowed = false;
-	int rc = access_write_check(c, &u->wr, u->child_id, clock_now(), WRITE_RECORDING, &allowed, basis);
+	/* refused: audited by the decision, naming no child (r-ntk30) */
+	int rc = access_write_checked(c, &ask, u->child_id, 0, clock_now(), &allowed, NULL);
 	u->refused = rc == STORE_OK && !allowed;
-	if (rc != STORE_OK)
+	if (rc != STORE_OK || u->refused)
 		return rc;
-	if (u->refused) /* audited, naming no child (r-ntk30) */
-		return access_write_refused(c, u->rec.uploaded_by, WRITE_RECORDING, NULL, u->child_id);
 	return recordings_add(c, &u->rec, clock_now());
 }
 
@@ -482,20 +481,103 @@ static void upload_end(http_request *rq, void *ctx)
 	txq_submit(u->w->q, &u->job);
 }
 
+/* An upload refused from its headers (r-ntk31). Its answer is the 403 given before, at once whatever the body
+ * holds, and its "access.refused" entry is written only once the form is shown to be this service's: the CSRF
+ * token, the body's first field, read and good (r-review50: a POST with her cookie and no token wrote an entry in
+ * her name, where every other form that acts writes nothing without its token). The entry is queued, not waited
+ * for (access.h: access_write_decided_held); nothing but the token is kept, and the rest of the body is dropped by
+ * the server (http_stream_form). */
+struct refused_upload {
+	const struct web *w;
+	struct access_write_refusal *held; /* NULL once sent or dropped */
+	char csrf[64];
+	size_t csrf_len;
+	bool too_long;
+};
+
+static void refused_settle(struct refused_upload *r, http_request *rq)
+{
+	const struct web_user *me = web_user(rq);
+	if (me && !r->too_long && r->csrf_len && users_csrf_ok(me->token, r->csrf))
+		access_write_refusal_send(r->w->q, r->held);
+	else
+		access_write_refusal_drop(r->held);
+	r->held = NULL;
+	web_message(r->w, rq, 403, CAN_NOT_TITLE, CAN_NOT);
+}
+
+static int refused_field(http_request *rq, const char *name, const char *filename, const char *content_type,
+			 const char *data, unsigned long long off, size_t size, void *ctx)
+{
+	struct refused_upload *r = ctx;
+	if (strcmp(name, "csrf_token") == 0 && !r->too_long) {
+		if (r->csrf_len + size >= sizeof r->csrf) {
+			r->too_long = true;
+		} else {
+			memcpy(r->csrf + r->csrf_len, data, size);
+			r->csrf_len += size;
+			r->csrf[r->csrf_len] = '\0';
+			return 0;
+		}
+	}
+	refused_settle(r, rq); /* the token is the form's first field: whatever comes next, it is whole */
+	return -1;
+}
+
+static void refused_end(http_request *rq, void *ctx)
+{
+	refused_settle(ctx, rq);
+}
+
+static void refused_unreadable(http_request *rq, void *ctx)
+{
+	struct refused_upload *r = ctx;
+	r->too_long = true; /* no token read: no entry, the same answer */
+	refused_settle(r, rq);
+}
+
+static void refused_release(void *ctx)
+{
+	struct refused_upload *r = ctx;
+	access_write_refusal_drop(r->held); /* the client went away before its token: no entry */
+	free(r);
+}
+
+static void upload_refused(const struct web *w, http_request *rq, struct access_write_refusal *held)
+{
+	struct refused_upload *r = calloc(1, sizeof *r);
+	if (!r) {
+		access_write_refusal_drop(held);
+		web_message(w, rq, 403, CAN_NOT_TITLE, CAN_NOT);
+		return;
+	}
+	r->w = w;
+	r->held = held;
+	/* No ceiling of its own (the answer is the refusal whatever the size; the server drops what follows it). */
+	struct http_sink sink = {.max = ~0ULL, .end = refused_end, .release = refused_release,
+				 .unreadable = refused_unreadable};
+	if (http_stream_form(rq, &sink, refused_field, r) != 0) { /* not a form: no token to read, no entry */
+		access_write_refusal_drop(r->held);
+		free(r);
+		web_message(w, rq, 403, CAN_NOT_TITLE, CAN_NOT);
+	}
+}
+
 void web_recording_upload(const struct web *w, http_request *rq, int64_t child_id)
 {
 	const struct web_user *me = web_user(rq);
 	const struct access_writer wr = {me->user_id, me->username, me->agency, me->role};
-	char basis[ACCESS_BASIS_MAX];
+	const struct access_write_ask ask = {&wr, me->actor, WRITE_RECORDING, NULL, child_id};
 	bool allowed = false;
-	/* Decided from the headers, before a byte of the body is kept. */
-	if (access_decide_write(w->st, &wr, child_id, clock_now(), WRITE_RECORDING, &allowed, basis) != STORE_OK) {
+	struct access_write_refusal *held = NULL;
+	/* Decided from the headers, before a byte of the body is kept; refused, its entry made by the same call and
+	 * written once the form's token is read (upload_refused). */
+	if (access_write_decided_held(w->st, &ask, child_id, clock_now(), &held, &allowed) != STORE_OK) {
 		web_unavailable(w, rq);
 		return;
 	}
-	if (!allowed) { /* the same whether or not the child exists; its entry queued, not waited for (access.h) */
-		access_write_refuse_unwaited(w->q, me->actor, WRITE_RECORDING, NULL, child_id);
-		web_message(w, rq, 403, CAN_NOT_TITLE, CAN_NOT);
+	if (!allowed) { /* the same whether or not the child exists */
+		upload_refused(w, rq, held);
 		return;
 	}
 	if (!w->rec) {

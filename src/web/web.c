@@ -1461,16 +1461,18 @@ static int record_event_run(store_conn *c, void *arg)
 {
 	struct record_event_job *j = arg;
 	const struct access_writer wr = {j->user_id, j->username, j->agency, j->role};
-	char basis[ACCESS_BASIS_MAX];
+	const struct access_write_ask ask = {&wr, j->actor, j->write, NULL, j->req.known_child_id};
 	bool allowed = false;
-	int rc = access_write_check(c, &wr, j->req.known_child_id, clock_now(), j->write, &allowed, basis);
+	/* refused in the write's own transaction (a change since the edge's decision): audited by the decision, as
+	 * there (r-ntk30) */
+	int rc = access_write_checked(c, &ask, j->req.known_child_id, 0, clock_now(), &allowed, NULL);
 	j->refused = rc == STORE_OK && !allowed;
-	if (rc == STORE_OK && !j->refused && (rc = intake_apply(c, &j->req, &j->res)) == STORE_OK)
-		j->refused = j->res.outcome == INTAKE_NO_CHILD; /* nothing written: the same refusal */
-	if (rc != STORE_OK || !j->refused)
+	if (rc != STORE_OK || j->refused || (rc = intake_apply(c, &j->req, &j->res)) != STORE_OK ||
+	    j->res.outcome != INTAKE_NO_CHILD)
 		return rc;
-	/* refused in the write's own transaction (a change since the edge's decision): audited as there (r-ntk30) */
-	return access_write_refused(c, j->actor, j->write, NULL, j->req.known_child_id);
+	/* no child left to write to (nothing written): the same refusal, audited alike (child 0: nothing found) */
+	j->refused = true;
+	return access_write_checked(c, &ask, 0, 0, clock_now(), &allowed, NULL);
 }
 
 static void record_event_done(struct txq_job *job)
@@ -1741,7 +1743,8 @@ static void child_write_refusal_page(const struct web *w, http_request *rq)
 		    "agency knows the child.");
 }
 
-/* A write refused before its job (r-ntk30): its entry (access_write_refuse), then the same answer as before. */
+/* A write decided before its job and, refused, audited in the same service call (r-ntk30, r-ntk31): its entry,
+ * then the same answer as before. */
 struct write_refusal_job {
 	struct access_write_refusal r; /* first */
 	const struct web *w;
@@ -1762,40 +1765,72 @@ static void write_refusal_done(struct access_write_refusal *r)
 	free(j);
 }
 
-void web_write_refused(const struct web *w, http_request *rq, enum access_write what, const char *action, int64_t id,
-		       void (*answer)(const struct web *w, http_request *rq))
+static void write_refusal_hold(struct access_write_refusal *r)
+{
+	http_suspend(((struct write_refusal_job *)r)->rq);
+}
+
+/* The job a refusal's entry is queued in, made before the decision (freed by the caller when the write may go
+ * on); NULL, answered, when out of memory. */
+static struct write_refusal_job *write_refusal_new(const struct web *w, http_request *rq,
+						   void (*answer)(const struct web *w, http_request *rq))
 {
 	struct write_refusal_job *j = calloc(1, sizeof *j);
 	if (!j) {
 		web_unavailable(w, rq);
-		return;
+		return NULL;
 	}
 	j->w = w;
 	j->rq = rq;
 	j->answer = answer;
-	http_suspend(rq);
-	access_write_refuse(w->q, &j->r, web_user(rq)->actor, what, action, id, write_refusal_done);
+	j->r.hold = write_refusal_hold;
+	return j;
 }
 
-/* The write decision (service/access.h) for a form that records something about a child. Below it, the
- * refusal is audited (r-ntk30) and answered 403, one page whether the child does not exist, is sealed or is
- * not the person's to write to, and gives false; the write job decides again in its transaction
- * (record_event_run), and audits a refusal there. */
-static bool web_child_write(const struct web *w, http_request *rq, int64_t child_id, enum access_write what)
+/* After a decision: true when the write may go on; else answered (a store failure), or to be answered once its
+ * entry is durable (refused). */
+static bool write_decided(const struct web *w, http_request *rq, struct write_refusal_job *j, int rc, bool allowed)
 {
-	const struct web_user *u = web_user(rq);
-	const struct access_writer wr = {u->user_id, u->username, u->agency, u->role};
-	char basis[ACCESS_BASIS_MAX];
-	bool allowed = false;
-	int rc = access_decide_write(w->st, &wr, child_id, clock_now(), what, &allowed, basis);
 	if (rc != STORE_OK) {
 		fprintf(stderr, "safeguard: a write could not be decided (store error %d)\n", rc);
 		web_unavailable(w, rq);
-		return false;
 	}
-	if (!allowed)
-		web_write_refused(w, rq, what, NULL, child_id, child_write_refusal_page);
-	return allowed;
+	if (rc != STORE_OK || allowed)
+		free(j);
+	return rc == STORE_OK && allowed;
+}
+
+bool web_alert_write_decided(const struct web *w, http_request *rq, int64_t id, const char *action,
+			     void (*answer)(const struct web *w, http_request *rq))
+{
+	const struct web_user *u = web_user(rq);
+	struct write_refusal_job *j = write_refusal_new(w, rq, answer);
+	if (!j)
+		return false;
+	struct access_reader reader;
+	access_reader_person(&reader, u->user_id, u->username, u->agency, u->role);
+	const struct access_writer wr = {u->user_id, u->username, u->agency, u->role};
+	const struct access_write_ask ask = {&wr, u->actor, WRITE_ALERT, action, id};
+	bool may = false;
+	int rc = alerts_write_decided(w->st, w->q, &reader, &ask, &j->r, write_refusal_done, &may);
+	return write_decided(w, rq, j, rc, may);
+}
+
+/* The write decision (service/access.h) for a form that records something about a child. Below it, the
+ * refusal is audited (r-ntk30, by the decision itself: r-ntk31) and answered 403, one page whether the child does
+ * not exist, is sealed or is not the person's to write to, and gives false; the write job decides again in its
+ * transaction (record_event_run), and audits a refusal there. */
+static bool web_child_write(const struct web *w, http_request *rq, int64_t child_id, enum access_write what)
+{
+	const struct web_user *u = web_user(rq);
+	struct write_refusal_job *j = write_refusal_new(w, rq, child_write_refusal_page);
+	if (!j)
+		return false;
+	const struct access_writer wr = {u->user_id, u->username, u->agency, u->role};
+	const struct access_write_ask ask = {&wr, u->actor, what, NULL, child_id};
+	bool allowed = false;
+	int rc = access_write_decided(w->st, w->q, &ask, child_id, clock_now(), &j->r, write_refusal_done, &allowed);
+	return write_decided(w, rq, j, rc, allowed);
 }
 
 /* ---- the route table ---- */

@@ -143,11 +143,12 @@ void web_child_read_start(const struct web *w, http_request *rq, struct web_read
 void web_access_init(struct children_access *a, http_request *rq, const char *action, int64_t child_id,
 		     enum access_level need, const char *detail);
 
-/* A write refused by the decision asked before its job (access_decide_write, alerts_reader_may): its
- * "access.refused" entry is queued (access_write_refuse, r-ntk30) and answer() gives the same page as before once
- * the entry is durable (a store failure: the service's 503). action: NULL for the write's own. */
-void web_write_refused(const struct web *w, http_request *rq, enum access_write what, const char *action, int64_t id,
-		       void (*answer)(const struct web *w, http_request *rq));
+/* Acting on an alert (action "alert.acknowledge", "alert.resolve"), decided before its job as the alert's page
+ * is (alerts_write_decided: its decision and, refused, its "access.refused" entry in one call, r-ntk31). True:
+ * the write may go on. False: answered (a store failure: the service's 503), or refused, and answer() gives the
+ * same page as before once the entry is durable. */
+bool web_alert_write_decided(const struct web *w, http_request *rq, int64_t id, const char *action,
+			     void (*answer)(const struct web *w, http_request *rq));
 
 /* ---- pages outside web.c ---- */
 

@@ -678,20 +678,11 @@ static void act_done(struct txq_job *job)
 static void act_submit(const struct web *w, http_request *rq, int64_t id, char *outcome)
 {
 	const struct web_user *u = web_user(rq);
-	struct access_reader reader;
-	bool may = false;
-	int64_t child_id = 0;
-	access_reader_person(&reader, u->user_id, u->username, u->agency, u->role);
 	/* As the page decides (alerts_reader_may): an alert on a child the person may not see is refused here as an
-	 * id with no alert is, not in the write's transaction after a trip through the queue (r-ntk27). */
-	int rc = alerts_reader_may(w->st, &reader, id, &may, &child_id);
-	if (rc != STORE_OK || !may) {
-		const char *action = outcome ? "alert.resolve" : "alert.acknowledge";
+	 * id with no alert is, not in the write's transaction after a trip through the queue (r-ntk27); refused,
+	 * audited by the same call, then the same answer (r-ntk30, r-ntk31). */
+	if (!web_alert_write_decided(w, rq, id, outcome ? "alert.resolve" : "alert.acknowledge", alert_act_refusal_page)) {
 		free(outcome);
-		if (rc != STORE_OK)
-			web_unavailable(w, rq);
-		else /* audited, then the same answer (r-ntk30) */
-			web_write_refused(w, rq, WRITE_ALERT, action, id, alert_act_refusal_page);
 		return;
 	}
 	struct act_job *j = calloc(1, sizeof *j);

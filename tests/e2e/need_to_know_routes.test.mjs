@@ -416,14 +416,17 @@ test('every write that takes a child, an alert or a contact answers for hers as 
   const newest = () => auditRows(area.db, { limit: 1 })[0]?.id ?? 0;
   const mark = newest();
   const refusalOf = (url) => {
-    const m = /^\/(?:api\/v1\/)?(children|alerts|mash|homes|admin)\/?([0-9]*)\/?([a-z-]*)/.exec(url.split('?')[0]) ?? [];
+    const m = /^\/(?:api\/v1\/)?(children|alerts|mash|homes|admin|link-reviews|merges)\/?([0-9]*)\/?([a-z-]*)/.exec(url.split('?')[0]) ?? [];
     const [, where, , what] = m;
     if (where === 'children') return { action: { concerns: 'concern.record', visits: 'visit.record', recordings: 'recording.upload' }[what], kind: 'child' };
     if (where === 'alerts') return { action: `alert.${what}`, kind: 'alert' };
     if (where === 'mash') return { action: 'mash.decision', kind: 'mash' };
     if (where === 'homes') return { action: 'placement.record', kind: 'child' };
     if (where === 'admin') return { action: 'allocation.record', kind: 'child' };
-    return null; // record linkage's decisions: a task, not a child's write (SECURITY.md)
+    // record linkage's (r-ntk31): on the task or the merge asked, as the read of a task is
+    if (where === 'link-reviews') return { action: 'link_review.decide', kind: 'link_review' };
+    if (where === 'merges') return { action: 'person.unmerge', kind: 'merge' };
+    return null;
   };
   const post = async (who, url, body, type, id) => {
     const web = who.startsWith('web ');
@@ -561,7 +564,7 @@ const WRITES = {
   'api /api/v1/alerts/{id}/acknowledge': 'here', 'api /api/v1/alerts/{id}/resolve': 'here',
   'api /api/v1/children/{id}/recordings': 'here', 'api /api/v1/link-reviews/{id}/decision': 'here',
   'api /api/v1/homes/{id}/placements': 'here',
-  'api /api/v1/merges/{id}/undo': 'a merge that involves a sealed identity is as absent as none (link_review, sealed)',
+  'api /api/v1/merges/{id}/undo': 'her merge undone, then asked again (below); a sealed identity\'s merge (link_review, sealed)',
   'api /api/v1/oversight/runs': 'homes: names no child',
   'api /api/v1/homes/alerts/{id}/acknowledge': 'homes: names no child', 'api /api/v1/homes/alerts/{id}/resolve': 'homes: names no child',
   'api /api/v1/homes/{id}/reg44-reports': 'homes: names no child',
@@ -570,7 +573,7 @@ const WRITES = {
   'web /children/{id}/break-glass': 'answered as an opening for any id (SECURITY.md "No enumeration"; break_glass_day)',
   'web /alerts/{id}/acknowledge': 'here', 'web /alerts/{id}/resolve': 'here', 'web /mash/{id}/decision': 'here',
   'web /link-reviews/{id}/decision': 'here', 'web /admin/allocations': 'here',
-  'web /merges/{id}/undo': 'a merge that involves a sealed identity is as absent as none (link_review, sealed)',
+  'web /merges/{id}/undo': 'her merge undone, then asked again (below); a sealed identity\'s merge (link_review, sealed)',
   'web /admin/users': 'people, not children', 'web /admin/users/{id}/reset': 'people, not children',
   'web /admin/users/{id}/disable': 'people, not children', 'web /admin/users/{id}/enable': 'people, not children',
   'web /admin/teams': 'teams, not children', 'web /admin/tokens': 'tokens, not children',
@@ -608,6 +611,39 @@ test('merged into the child only health knows, then the merge undone: outside he
   const ids = await idLeaks([{ id: hiddenId, events, alerts: alertRows(area.db, { child: hiddenId }).map((a) => a.id),
     hidden: (who) => agencyOf(who) !== 'health' }]);
   assert.deepEqual(ids.leaks, [], `${ids.leaks.length} answers tell her ids from none`);
+  // r-ntk31: undoing her merge again, outside health, is refused as a merge that is not there is, and each refusal
+  // writes one access.refused entry on the merge asked, naming no child: alike for her merge and an empty id but
+  // for the id (a role refused by the role policy writes none, for either).
+  const csrf = {};
+  const unlike = [];
+  let audited = 0;
+  for (const who of callers().filter((w) => agencyOf(w) !== 'health')) {
+    const [surface, u] = who.split(' ');
+    const web = surface === 'web';
+    if (web) csrf[u] ??= /name="csrf_token" value="([^"]+)"/.exec(await (await fetch(`${server.url}/nope`, { headers: { cookie: cookies[u] } })).text())[1];
+    const tryUndo = async (id) => {
+      const url = web ? `/merges/${id}/undo` : `/api/v1/merges/${id}/undo`;
+      const mark = auditRows(area.db, { limit: 1 })[0]?.id ?? 0;
+      const r = await request(`${server.url}${url}`, { method: 'POST',
+        headers: web ? { cookie: cookies[u], origin: server.url, 'content-type': 'application/x-www-form-urlencoded' } : { 'content-type': 'application/json' },
+        token: web ? undefined : (surface === 'api' ? apiTokens[u] : tokens[u]),
+        body: web ? new URLSearchParams({ csrf_token: csrf[u], review_id: '1', undo_reason: 'RT31 two girls after all' }).toString()
+          : JSON.stringify({ reason: 'RT31 two girls after all' }) });
+      const entries = auditRows(area.db, { limit: 10 }).filter((e) => e.id > mark).reverse();
+      return { answer: idless(`${r.status} ${told(r.headers)}\n${plain(r.text)}`, url),
+        entries: entries.map((e) => `${e.actor} ${e.action} ${e.child_id} ${e.object.replace(String(id), 'ID')} ${e.detail.replace(String(id), 'ID')}`) };
+    };
+    const a = await tryUndo(merge);
+    const b = await tryUndo(NOBODY);
+    if (a.answer !== b.answer) unlike.push(`${who}: ${firstDifference(b.answer, a.answer)}`);
+    if (JSON.stringify(a.entries) !== JSON.stringify(b.entries)) unlike.push(`${who}: ${a.entries} against ${b.entries}`);
+    if (a.entries.length) {
+      assert.deepEqual(a.entries.map((e) => e.split(' ').slice(1).join(' ')), ['access.refused 0 merge:ID person.unmerge refused: merge ID'], who);
+      audited++;
+    }
+  }
+  assert.deepEqual(unlike, [], `${unlike.length} undos of her merge told from none`);
+  assert.ok(audited >= 4, `${audited} callers' refused undos audited`);
 });
 
 test('after a night\'s sweep a month on (rules run, ignored alerts escalated), no one is shown a child they may not see', async () => {

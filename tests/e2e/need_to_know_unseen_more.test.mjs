@@ -758,7 +758,7 @@ test('a refused write writes one access.refused entry, whatever the id holds, an
       const total = auditEntries(area.db);
       const r = await post(u, id);
       answers.push(r);
-      // A refused upload is answered before its entry is durable (service/access.h access_write_refuse_unwaited: the
+      // A refused upload is answered before its entry is durable (service/access.h access_write_decided_held: the
       // thread that read its headers is not held for a commit); its entry is waited for here, a bounded number of reads.
       let rows = refusedOn(`${kind}:${id}`, action);
       for (let i = 0; i < 100 && action === 'recording.upload' && rows.length === before; i++) rows = refusedOn(`${kind}:${id}`, action);
@@ -861,35 +861,71 @@ test('a write refused before anyone or anything is decided writes nothing to the
 // r-review50: the rule r-ntk30 states ("a refused write is audited as a refused read is") for the writes that name a
 // review task or a merge, whose read is audited whatever the id holds (link_review.read): a decision or an undo
 // refused (an id that holds no task or merge, as a task or merge that involves a sealed identity or a child the
-// reviewer's view does not know is answered) writes no entry. SECURITY.md "Refused writes" names these as not
-// audited, by decision; kept here as the test that would pin them if that decision changes. Fails on r-ntk30
-// (0 entries).
-test('a refused link decision or undo of a merge is audited as the read of the task is', { todo: 'r-ntk30 leaves record linkage\'s refused writes unaudited (SECURITY.md "Refused writes": not audited as refusals)' }, async () => {
+// reviewer's view does not know is answered) writes one access.refused entry on the task or merge asked, naming no
+// child (r-ntk31: the write decision audits its own refusal, service/access.h access_write_checked). Failed on
+// r-ntk30 (0 entries).
+test('a refused link decision or undo of a merge is audited as the read of the task is', async () => {
   const token = await apiToken('mo.mash');
   const total = auditEntries(area.db);
   const read = await request(`${server.url}/api/v1/link-reviews/${NOBODY}`, { token });
   assert.equal(read.status, 404, read.text);
   assert.equal(auditEntries(area.db) - total, 1, 'the read of a task is audited whatever the id holds');
-  for (const [path, body] of [[`/api/v1/link-reviews/${NOBODY}/decision`, { decision: 'same', reason: 'RV50 the same' }],
-    [`/api/v1/merges/${NOBODY}/undo`, { reason: 'RV50 two children' }]]) {
+  for (const [path, body, object, detail] of [
+    [`/api/v1/link-reviews/${NOBODY}/decision`, { decision: 'same', reason: 'RV50 the same' }, `link_review:${NOBODY}`,
+      `link_review.decide refused: link review task ${NOBODY}`],
+    [`/api/v1/link-reviews/${NOBODY}/decision`, { decision: 'different', reason: 'RV50 two children' }, `link_review:${NOBODY}`,
+      `link_review.decide refused: link review task ${NOBODY}`],
+    [`/api/v1/merges/${NOBODY}/undo`, { reason: 'RV50 two children' }, `merge:${NOBODY}`, `person.unmerge refused: merge ${NOBODY}`]]) {
     const before = auditEntries(area.db);
     const r = await request(`${server.url}${path}`, { method: 'POST', token, headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body) });
     assert.equal(r.status, 404, r.text);
     assert.equal(auditEntries(area.db) - before, 1, `${path}: one access.refused entry`);
+    const e = auditRows(area.db, { limit: 1 })[0];
+    assert.deepEqual({ action: e.action, child_id: e.child_id, object: e.object, detail: e.detail },
+      { action: 'access.refused', child_id: 0, object, detail }, path);
+    assert.ok(e.actor.startsWith('user:') && e.actor.endsWith(':mo.mash'), e.actor);
   }
+  assert.equal(runCli(['audit', 'verify', '--db', dbUrl(area.db)], { check: false }).status, 0);
 });
 
 // r-review50: a streamed upload skips the router's CSRF check (its token is the body's first field, read after the
-// decision), and since r-ntk30 its refusal, decided from the headers, writes an entry first: a POST with the
-// session's cookie and no token at all (a browser that sends no Origin) writes an access.refused entry in that
-// person's name, where every other form that acts writes nothing without its token (the visit above). Fails on
-// r-ntk30 (1 entry).
-test('an upload without the session\'s CSRF token writes no entry in her name', { todo: 'r-ntk30 audits an upload refused from its headers before its CSRF token is read' }, async () => {
+// decision), and since r-ntk30 its refusal, decided from the headers, wrote an entry first: a POST with the session's
+// cookie and no token at all (a browser that sends no Origin) wrote an access.refused entry in that person's name,
+// where every other form that acts writes nothing without its token (the visit above). r-ntk31: the refusal is
+// still decided from the headers and answered 403 as before whatever the body holds, and its entry is written once
+// the token is read and good (queued, not waited for: no request thread waits for a commit). Failed on r-ntk30
+// (1 entry for the tries without a token).
+test('an upload without the session\'s CSRF token writes no entry in her name', async () => {
   const cookie = await people.cookie('sam.worker');
-  const total = auditEntries(area.db);
-  const r = await request(`${server.url}/children/${NOBODY}/recordings?filename=a.mp3`, { method: 'POST',
-    headers: { cookie, 'content-type': 'multipart/form-data; boundary=RV50' }, body: '--RV50--\r\n' });
-  assert.equal(r.status, 403, r.text.slice(0, 200));
-  assert.equal(auditEntries(area.db) - total, 0, 'an entry written for a form not shown to come from this service');
+  const token = await people.csrf('sam.worker');
+  const multipart = (fields) => fields.map(([k, v]) => `--RV50\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('') + '--RV50--\r\n';
+  const tries = [
+    ['no token', 'multipart/form-data; boundary=RV50', '--RV50--\r\n', 0],
+    ['a file first', 'multipart/form-data; boundary=RV50', multipart([['kind', 'interview'], ['csrf_token', token]]), 0],
+    ['another token', 'multipart/form-data; boundary=RV50', multipart([['csrf_token', 'A'.repeat(43)]]), 0],
+    ['a token too long', 'multipart/form-data; boundary=RV50', multipart([['csrf_token', token.repeat(3)]]), 0],
+    ['not a form', 'multipart/form-data; boundary=RV50', 'garbage, not a part', 0],
+    ['her token', 'multipart/form-data; boundary=RV50', multipart([['csrf_token', token], ['kind', 'interview']]), 1],
+    ['her token, the form urlencoded', 'application/x-www-form-urlencoded', new URLSearchParams({ csrf_token: token }).toString(), 1],
+  ];
+  const answers = [];
+  for (const [what, type, body, entries] of tries) {
+    const id = NOBODY + 31 + answers.length;
+    const total = auditEntries(area.db);
+    const r = await request(`${server.url}/children/${id}/recordings?filename=a.mp3`, { method: 'POST',
+      headers: { cookie, 'content-type': type }, body });
+    assert.equal(r.status, 403, `${what}: ${r.text.slice(0, 200)}`);
+    answers.push(digitless(r.text.replace(/name="csrf_token" value="[^"]*"/g, '')));
+    // the entry follows the answer (queued, not waited for): waited for here, a bounded number of reads
+    let grew = auditEntries(area.db) - total;
+    for (let i = 0; i < 100 && grew < entries; i++) grew = auditEntries(area.db) - total;
+    assert.equal(grew, entries, `${what}: ${entries} entries`);
+    if (entries) {
+      const e = auditRows(area.db, { limit: 1 })[0];
+      assert.deepEqual({ action: e.action, child_id: e.child_id, object: e.object, detail: e.detail },
+        { action: 'access.refused', child_id: 0, object: `child:${id}`, detail: `recording.upload refused: child ${id}` }, what);
+    }
+  }
+  for (const a of answers.slice(1)) assert.equal(a, answers[0], 'one answer, whatever the body');
 });

@@ -3,7 +3,7 @@
 // break-glass, the MASH while it triages, own agency's records) and for agency systems, against a child they
 // may write to, a sealed child and an id that holds no child.
 //
-// The write decision is one service function (service/access.h, access_write_check). This file asserts, over
+// The write decision is one service function (service/access.h: access_write_checked, which also audits its refusal). This file asserts, over
 // real HTTP, that
 //   - each write is let through or refused as its rule says (the status, and the code or page);
 //   - a refused write wrote nothing (checked through the API: who has looked, the chronology, the recordings

@@ -23,6 +23,7 @@
 
 #include "service/access.h"
 #include "service/linkreview.h"
+#include "service/service_int.h"
 #include "service/users.h"
 #include "store/store.h"
 #include "fixture.h"
@@ -435,7 +436,7 @@ static void link_review_never_merges_into_a_sealed_record(void **state)
 	begin(f);
 	int64_t c = add_child(f->c, 0), a = add_child(f->c, 1), d = add_child(f->c, 2), e = add_child(f->c, 3);
 	int64_t rec_d = add_record(f->c, d), rec_e = add_record(f->c, e);
-	merge(f->c, c, a);
+	int64_t ca = merge(f->c, c, a);
 	int64_t task[2] = {0, 0};
 	struct store_link_review r;
 	memset(&r, 0, sizeof r);
@@ -454,16 +455,35 @@ static void link_review_never_merges_into_a_sealed_record(void **state)
 	bool already = false;
 	assert_int_equal(seal(f, c, "adoption", &already), 1);
 	int64_t merges = audit_of(f, "person.merge", 0).n;
+	char want[96];
 	for (int i = 0; i < 2; i++) {
 		enum linkreview_result res = LINKREVIEW_DONE;
 		int64_t merge_id = -1;
+		int refused = audit_of(f, "access.refused", 0).n;
 		begin(f);
 		assert_int_equal(linkreview_decide(f->c, "user:1:sw", "social_care", task[i], true, "same", &res, &merge_id), STORE_OK);
 		commit(f);
 		assert_int_equal(res, LINKREVIEW_NOT_FOUND); /* as no task: a sealed identity is named by none */
 		assert_int_equal(merge_id, 0);
+		/* and refused as a write is, by the decision itself (r-ntk31): one entry on the task, naming no child */
+		struct seal_audit s = audit_of(f, "access.refused", 0);
+		assert_int_equal(s.n, refused + 1);
+		snprintf(want, sizeof want, "link_review.decide refused: link review task %lld", (long long)task[i]);
+		assert_string_equal(s.detail, want);
 	}
 	assert_int_equal(audit_of(f, "person.merge", 0).n, merges);
+	/* Undoing the merge that made A part of the sealed C: refused as no merge, one entry on the merge. */
+	enum linkreview_result undo = LINKREVIEW_DONE;
+	int refused = audit_of(f, "access.refused", 0).n;
+	begin(f);
+	assert_int_equal(linkreview_unmerge(f->c, "user:1:sw", "social_care", ca, "two children", &undo), STORE_OK);
+	commit(f);
+	assert_int_equal(undo, LINKREVIEW_NOT_FOUND);
+	struct seal_audit s = audit_of(f, "access.refused", 0);
+	assert_int_equal(s.n, refused + 1);
+	snprintf(want, sizeof want, "person.unmerge refused: merge %lld", (long long)ca);
+	assert_string_equal(s.detail, want);
+	assert_int_equal(audit_of(f, "person.unmerge", 0).n, 0);
 	int64_t kept = -1;
 	store_conn *rc = store_conn_get(f->st);
 	assert_non_null(rc);
