@@ -157,7 +157,7 @@ e2e: $(BUILD)/safeguard
 # E2E_PG_EXCLUDE names the files it would only repeat: those that start PostgreSQL clusters of their own
 # (postgres_cli, pg_*) and those that open no database.
 E2E_PG_EXCLUDE ?= postgres_cli pg_failover pg_read_replica pg_two_servers pg_commit_cut pg_idle_conn pg_intake_plans pg_member_upsert \
-                  json_test_suite layering link linkage_score linkage_style_d openapi replay homes_style_c
+                  json_test_suite layering link linkage_score linkage_style_d openapi replay homes_style_c homes_style_d
 E2E_PG_FILES  = $(patsubst %,tests/e2e/%.test.mjs,$(filter-out $(E2E_EXCLUDE) $(E2E_PG_EXCLUDE),$(E2E)))
 
 e2e-pg: $(BUILD)/safeguard

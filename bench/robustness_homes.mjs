@@ -6,9 +6,12 @@
 //
 //   node bench/robustness_homes.mjs [--bin build/safeguard] [--homes 1500] [--months 36] [--seeds 1,2]
 //                                   [--scales 0.5,2] [--jobs 2] [--json out.json] [--monitor-bin B] [--no-reg44]
-//                                   [--rho-pair R] [--rise-year-z Z] [--styles a,b,c]
+//                                   [--rho-pair R] [--rise-year-z Z] [--styles a,b,c,d]
 // --styles: which simulators (default a,b); c is bench/homes_gen_c.mjs, the third, written apart from both
-// (round 6), whose grid also scales its drift (--drift-scale) and its share of late batch recorders (--late-pct).
+// (round 6), whose grid also scales its drift (--drift-scale) and its share of late batch recorders (--late-pct);
+// d is bench/homes_gen_d.mjs, the fourth (round 22: provider groups, managers who change, solo homes, empty
+// spells, county-wide months, hidden harm), whose grid also scales its managers' turnover (--manager-scale) and
+// how much of the harm goes unrecorded (--hide-scale).
 // The monitor reads the simulators' Regulation 44 visit reports (reg44.csv) unless --no-reg44.
 // --monitor-bin runs another binary's monitor on the same areas (an earlier build, for a before/after).
 // --rho-pair R passes `--rho-pair R` to the monitor (the pair of combined charts, docs/OVERSIGHT.md).
@@ -54,7 +57,7 @@ function args() {
   for (const [k, x] of [['homes', a.homes], ['months', a.months], ['jobs', a.jobs]]) {
     if (!(Number.isInteger(x) && x > 0)) usage(`--${k} must be a positive whole number`);
   }
-  if (!a.styles.length || !a.styles.every((s) => ['a', 'b', 'c'].includes(s))) usage('--styles is a list of a, b, c');
+  if (!a.styles.length || !a.styles.every((s) => ['a', 'b', 'c', 'd'].includes(s))) usage('--styles is a list of a, b, c, d');
   if (!a.seeds.every((s) => Number.isInteger(s) && s >= 0)) usage('--seeds must be whole numbers');
   if (!a.scales.every((s) => s >= 0.1 && s <= 10)) usage('--scales must be within 0.1-10');
   return a;
@@ -77,6 +80,11 @@ const FACTORS_C = [ // style c's own structure (bench/homes_gen_c.mjs)
   ['drift', (x) => ['--drift-scale', String(x)]],
   ['late', (x) => ['--late-pct', String(20 * x)]],
 ];
+const FACTORS_D = [ // style d's own structure (bench/homes_gen_d.mjs)
+  ['manager', (x) => ['--manager-scale', String(x)]],
+  ['hide', (x) => ['--hide-scale', String(x)]],
+];
+const FACTORS_OF = { a: FACTORS, b: FACTORS, c: [...FACTORS, ...FACTORS_C], d: [...FACTORS, ...FACTORS_D] };
 
 function run(cmd, argv) {
   return new Promise((resolve, reject) => {
@@ -93,7 +101,7 @@ function run(cmd, argv) {
 async function one(a, work, c) {
   const dir = path.join(work, `${c.style}-${c.factor}-${c.scale}-s${c.seed}`);
   const size = ['--out', dir, '--homes', String(a.homes), '--months', String(a.months), '--seed', String(c.seed)];
-  if (c.style === 'c') await run(process.execPath, [path.join(here, 'homes_gen_c.mjs'), ...size, ...c.extra]);
+  if (c.style === 'c' || c.style === 'd') await run(process.execPath, [path.join(here, `homes_gen_${c.style}.mjs`), ...size, ...c.extra]);
   else await run(a.bin, ['gen', 'homes', ...size, '--style', c.style, ...c.extra]);
   const alerts = path.join(dir, 'alerts.csv');
   const t0 = process.hrtime.bigint();
@@ -132,7 +140,7 @@ async function main() {
   for (const style of a.styles) {
     for (const seed of a.seeds) {
       cases.push({ style, factor: 'none', scale: 1, seed, extra: [] });
-      for (const [factor, opt] of style === 'c' ? [...FACTORS, ...FACTORS_C] : FACTORS) {
+      for (const [factor, opt] of FACTORS_OF[style]) {
         for (const scale of a.scales) if (scale !== 1) cases.push({ style, factor, scale, seed, extra: opt(scale) });
       }
     }

@@ -49,7 +49,7 @@ for f in "${CORE[@]}"; do core_files+=("tests/e2e/$f.test.mjs"); done
 # Files that read no clock at all, left out of the full days (the e2e stage runs them once): the homes monitor's
 # detection floors on generated areas whose months are fixed by the generator, not by today. They were the two
 # slowest files of a full day (about 85 s of its wall time between them, 2026-12-05).
-TIMELESS=(homes_robustness homes_style_c)
+TIMELESS=(homes_robustness homes_style_c homes_style_d)
 full_files=()
 for f in tests/e2e/*.test.mjs; do
   name=${f##*/}; name=${name%.test.mjs}; keep=1
