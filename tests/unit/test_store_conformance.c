@@ -120,7 +120,7 @@ static void refusals_through_merges(void **state)
 	store_conn *c = f->c;
 	int64_t p[11];
 	for (int i = 1; i <= 10; i++) {
-		char given[16];
+		char given[24];
 		snprintf(given, sizeof given, "Child%d", i);
 		p[i] = person(c, given, "Refusal", "2016-05-03");
 	}
