@@ -265,6 +265,28 @@ static bool working(const struct clock_calendar *cal, struct year_hols *h, struc
 	return !is_weekend(d) && !hols_has(h, d) && !is_closure(cal, d);
 }
 
+/* Whether no bank holiday and no closure falls in the seven days from day number first: then its five weekdays
+ * are all working days. A day that falls at a weekend counts against it too (never a bank holiday; a closure
+ * may be), which only sends such a week to the day-by-day walk. */
+static bool week_free(const struct clock_calendar *cal, struct year_hols *h, int64_t first)
+{
+	struct date a = date_from_days(first), b = date_from_days(first + 6);
+	for (int y = a.y; y <= b.y; y++) {
+		if (!year_in_range(y))
+			continue;
+		if (h->year != y)
+			hols_compute(h, y);
+		for (int i = 0; i < h->n; i++)
+			if (date_cmp(h->d[i], a) >= 0 && date_cmp(h->d[i], b) <= 0)
+				return false;
+	}
+	if (cal && cal->closures)
+		for (size_t i = 0; i < cal->nclosures; i++)
+			if (date_cmp(cal->closures[i], a) >= 0 && date_cmp(cal->closures[i], b) <= 0)
+				return false;
+	return true;
+}
+
 /* Monday-to-Friday days with day number < x, counted from the Monday 1969-12-29 (day -3). Floor
  * division keeps it right before that day too; only differences of it are used. */
 static int64_t weekdays_before(int64_t x)
@@ -339,6 +361,16 @@ struct date clock_add_working_days(const struct clock_calendar *cal, struct date
 	/* Count in int64: -(INT_MIN) does not fit in int. */
 	int64_t left = n < 0 ? -(int64_t)n : n;
 	while (left > 0) {
+		/* A whole week at once when none of its days is a bank holiday or a closure: its five weekdays all
+		 * count, and with more than five left the walk below would not have stopped inside it, so it ends
+		 * where seven single steps would (issue 17: the rules' clocks walked ~19 days a call, day by day, 2%
+		 * of the intake writer's instructions). */
+		if (left > 5 && day + 7 * step >= lo && day + 7 * step <= hi &&
+		    week_free(cal, &h, step > 0 ? day + 1 : day - 7)) {
+			day += 7 * step;
+			left -= 5;
+			continue;
+		}
 		if (day + step < lo || day + step > hi)
 			break; /* clamped at the end of the calendar */
 		day += step;

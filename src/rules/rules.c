@@ -261,6 +261,12 @@ struct pass {
 	struct date known_on;
 
 	struct recent missing, concerns;
+
+	/* No armed clock is due before soonest (any_armed: one has been armed). A clock disarmed leaves it as it
+	 * was, still a bound, so fall_due looks through the clocks only on a day one may have fallen due (issue 17:
+	 * the look at every clock for every event was 2% of the intake writer's instructions). */
+	bool any_armed;
+	struct date soonest;
 };
 
 static struct date add_wd(const struct pass *p, struct date d, int n)
@@ -279,8 +285,12 @@ static void ev_push(struct clk *c, const struct rules_event *e)
 	c->ev[c->nev++] = e;
 }
 
-static void arm(struct clk *c, struct date due, const struct rules_event *a, const struct rules_event *b)
+static void arm(struct pass *p, struct clk *c, struct date due, const struct rules_event *a,
+		const struct rules_event *b)
 {
+	if (!p->any_armed || date_cmp(due, p->soonest) < 0)
+		p->soonest = due;
+	p->any_armed = true;
 	memset(c, 0, sizeof *c);
 	c->armed = true;
 	c->due = due;
@@ -289,11 +299,11 @@ static void arm(struct clk *c, struct date due, const struct rules_event *a, con
 }
 
 /* NULL when every slot is waiting. */
-static struct clk *multi_arm(struct clk *slots, struct date due, const struct rules_event *e)
+static struct clk *multi_arm(struct pass *p, struct clk *slots, struct date due, const struct rules_event *e)
 {
 	for (size_t i = 0; i < MULTI_MAX; i++)
 		if (!slots[i].armed) {
-			arm(&slots[i], due, e, NULL);
+			arm(p, &slots[i], due, e, NULL);
 			return &slots[i];
 		}
 	return NULL;
@@ -363,17 +373,29 @@ static size_t clock_slots(struct pass *p, struct clock_slot *out)
  * due date, which is on or before day. */
 static int fall_due(struct pass *p, struct date day)
 {
+	if (!p->any_armed || date_cmp(p->soonest, day) >= 0)
+		return 0;
 	struct clock_slot slots[NSLOTS];
 	size_t n = clock_slots(p, slots);
 	for (;;) {
 		struct clock_slot *first = NULL;
+		bool any = false;
+		struct date soonest = day;
 		for (size_t i = 0; i < n; i++) {
 			struct clk *c = slots[i].clk;
-			if (c->armed && date_cmp(c->due, day) < 0 && (!first || date_cmp(c->due, first->clk->due) < 0))
+			if (!c->armed)
+				continue;
+			if (!any || date_cmp(c->due, soonest) < 0)
+				soonest = c->due;
+			any = true;
+			if (date_cmp(c->due, day) < 0 && (!first || date_cmp(c->due, first->clk->due) < 0))
 				first = &slots[i];
 		}
-		if (!first)
+		if (!first) {
+			p->any_armed = any;
+			p->soonest = soonest;
 			return 0;
+		}
 		struct clk *c = first->clk;
 		c->armed = false;
 		int rc = emit_alert(p, first->code, clock_add_days(c->due, 1), &c->due, c->ev, c->nev);
@@ -509,11 +531,11 @@ static int on_event(struct pass *p, const struct rules_event *e)
 	case RULES_REFERRAL:
 		p->referrals_awaiting++;
 		mark_known(p, e->day);
-		if (!multi_arm(p->referral_decision, add_wd(p, e->day, s->referral_decision_working_days), e))
+		if (!multi_arm(p, p->referral_decision, add_wd(p, e->day, s->referral_decision_working_days), e))
 			return RULES_ECAPACITY;
 		/* One assessment answers every referral made while it is due (docs/RULES.md). */
 		if (!p->assessment.armed) {
-			arm(&p->assessment, add_wd(p, e->day, s->assessment_working_days), e, NULL);
+			arm(p, &p->assessment, add_wd(p, e->day, s->assessment_working_days), e, NULL);
 			p->assessment_started_since_armed = p->assessment_open;
 		}
 		break;
@@ -529,11 +551,11 @@ static int on_event(struct pass *p, const struct rules_event *e)
 		/* A contact the MASH sends for assessment is a referral from the day of the decision: Working
 		 * Together 2023's 45 working days run from then (one already running from a referral stands). */
 		if (outcome_is(e->outcome, to_assessment) && !p->assessment.armed && !p->assessment_open) {
-			arm(&p->assessment, add_wd(p, e->day, s->assessment_working_days), e, NULL);
+			arm(p, &p->assessment, add_wd(p, e->day, s->assessment_working_days), e, NULL);
 			p->assessment_started_since_armed = false;
 		}
 		if (outcome_is(e->outcome, to_strategy) && !p->strategy.armed)
-			arm(&p->strategy, add_wd(p, e->day, s->strategy_discussion_working_days), e, NULL);
+			arm(p, &p->strategy, add_wd(p, e->day, s->strategy_discussion_working_days), e, NULL);
 		break;
 	case RULES_ASSESSMENT_START:
 		p->assessment_open = true;
@@ -542,7 +564,7 @@ static int on_event(struct pass *p, const struct rules_event *e)
 		if (p->assessment.armed)
 			ev_push(&p->assessment, e);
 		else
-			arm(&p->assessment, add_wd(p, e->day, s->assessment_working_days), e, NULL);
+			arm(p, &p->assessment, add_wd(p, e->day, s->assessment_working_days), e, NULL);
 		break;
 	case RULES_ASSESSMENT_END:
 		p->assessment_open = false;
@@ -557,7 +579,7 @@ static int on_event(struct pass *p, const struct rules_event *e)
 	case RULES_S47_START: {
 		/* Working Together 2023: ICPC within 15 working days of the strategy discussion that started it. */
 		const struct rules_event *from = p->last_strategy ? p->last_strategy : e;
-		arm(&p->icpc, add_wd(p, from->day, s->icpc_working_days), p->last_strategy, e);
+		arm(p, &p->icpc, add_wd(p, from->day, s->icpc_working_days), p->last_strategy, e);
 		p->last_strategy = NULL;
 		p->s47_open = true;
 		mark_known(p, e->day);
@@ -575,18 +597,18 @@ static int on_event(struct pass *p, const struct rules_event *e)
 		mark_known(p, e->day);
 		if (!outcome_is(e->outcome, no_plan)) {
 			p->cp_active = true;
-			arm(&p->cp_review, clock_add_months(e->day, s->cp_first_review_months), e, NULL);
+			arm(p, &p->cp_review, clock_add_months(e->day, s->cp_first_review_months), e, NULL);
 		}
 		break;
 	case RULES_CP_PLAN_START:
 		mark_known(p, e->day);
 		if (!p->cp_active) /* no ICPC recorded: the plan's start stands in for it */
-			arm(&p->cp_review, clock_add_months(e->day, s->cp_first_review_months), e, NULL);
+			arm(p, &p->cp_review, clock_add_months(e->day, s->cp_first_review_months), e, NULL);
 		p->cp_active = true;
 		if (!p->cp_open) {
-			arm(&p->cp_visit, add_wd(p, e->day, s->cp_visit_working_days), e, NULL);
+			arm(p, &p->cp_visit, add_wd(p, e->day, s->cp_visit_working_days), e, NULL);
 			if (!p->lac_open)
-				arm(&p->seen_alone, clock_add_days(seen_alone_from(p, e->day), s->seen_alone_days), e,
+				arm(p, &p->seen_alone, clock_add_days(seen_alone_from(p, e->day), s->seen_alone_days), e,
 				    NULL);
 		}
 		p->cp_open = true;
@@ -595,7 +617,7 @@ static int on_event(struct pass *p, const struct rules_event *e)
 	case RULES_CP_REVIEW:
 		mark_known(p, e->day);
 		if (p->cp_active)
-			arm(&p->cp_review, clock_add_months(e->day, s->cp_review_months), e, NULL);
+			arm(p, &p->cp_review, clock_add_months(e->day, s->cp_review_months), e, NULL);
 		break;
 	case RULES_CP_PLAN_END:
 		mark_known(p, e->day);
@@ -618,9 +640,9 @@ static int on_event(struct pass *p, const struct rules_event *e)
 		if (!p->lac_open) {
 			p->lac_reviews = 0;
 			/* Care Planning Regulations 2010 reg 33: first review within 20 working days. */
-			arm(&p->lac_review, add_wd(p, e->day, s->lac_first_review_working_days), e, NULL);
+			arm(p, &p->lac_review, add_wd(p, e->day, s->lac_first_review_working_days), e, NULL);
 			if (!p->cp_open)
-				arm(&p->seen_alone, clock_add_days(seen_alone_from(p, e->day), s->seen_alone_days), e,
+				arm(p, &p->seen_alone, clock_add_days(seen_alone_from(p, e->day), s->seen_alone_days), e,
 				    NULL);
 		}
 		p->lac_open = true;
@@ -631,7 +653,7 @@ static int on_event(struct pass *p, const struct rules_event *e)
 		if (p->lac_open) {
 			p->lac_reviews++;
 			int months = p->lac_reviews == 1 ? s->lac_second_review_months : s->lac_review_months;
-			arm(&p->lac_review, clock_add_months(e->day, months), e, NULL);
+			arm(p, &p->lac_review, clock_add_months(e->day, months), e, NULL);
 		}
 		break;
 	case RULES_LAC_END:
@@ -645,7 +667,7 @@ static int on_event(struct pass *p, const struct rules_event *e)
 	case RULES_PLACEMENT_START:
 		p->placement_open = true;
 		/* SI 2010/959 reg 28: a visit within one week of any placement. */
-		arm(&p->lac_visit, clock_add_days(e->day, s->lac_first_visit_days), e, NULL);
+		arm(p, &p->lac_visit, clock_add_days(e->day, s->lac_first_visit_days), e, NULL);
 		if (e->distant == RULES_YES && e->dcs_approved != RULES_YES)
 			rc = raise_now(p, RULES_DISTANT_PLACEMENT_APPROVAL, e, &e->day, NULL);
 		break;
@@ -657,11 +679,11 @@ static int on_event(struct pass *p, const struct rules_event *e)
 		bool seen_alone = e->seen_alone == RULES_YES;
 		bool seen = seen_alone || e->seen == RULES_YES;
 		if (seen && p->cp_open)
-			arm(&p->cp_visit, add_wd(p, e->day, s->cp_visit_working_days), e, NULL);
+			arm(p, &p->cp_visit, add_wd(p, e->day, s->cp_visit_working_days), e, NULL);
 		if (seen && p->placement_open)
-			arm(&p->lac_visit, clock_add_days(e->day, s->lac_visit_days), e, NULL);
+			arm(p, &p->lac_visit, clock_add_days(e->day, s->lac_visit_days), e, NULL);
 		if (seen_alone && (p->cp_open || p->lac_open))
-			arm(&p->seen_alone, clock_add_days(seen_alone_from(p, e->day), s->seen_alone_days), e, NULL);
+			arm(p, &p->seen_alone, clock_add_days(seen_alone_from(p, e->day), s->seen_alone_days), e, NULL);
 		break;
 	}
 	case RULES_MISSING_START: {
@@ -677,7 +699,7 @@ static int on_event(struct pass *p, const struct rules_event *e)
 		/* With the time of the return the 72 hours are exact; with a date only, they are 3 days. */
 		int64_t due_at = e->instant + (int64_t)s->rhi_hours * 3600;
 		due = e->has_instant ? ts_utc_date(ts_uk_local(due_at)) : clock_add_days(e->day, (s->rhi_hours + 23) / 24);
-		struct clk *c = multi_arm(p->rhi, due, e);
+		struct clk *c = multi_arm(p, p->rhi, due, e);
 		if (!c)
 			return RULES_ECAPACITY;
 		c->exact = e->has_instant;
@@ -773,17 +795,17 @@ static int on_event(struct pass *p, const struct rules_event *e)
 		break;
 	case RULES_LADO_REFERRAL:
 		/* KCSIE part 4: the LADO considers every referral within one working day. */
-		if (!multi_arm(p->lado_consider, add_wd(p, e->day, s->lado_consideration_working_days), e))
+		if (!multi_arm(p, p->lado_consider, add_wd(p, e->day, s->lado_consideration_working_days), e))
 			return RULES_ECAPACITY;
 		if (!p->lado_outcome.armed)
-			arm(&p->lado_outcome, clock_add_months(e->day, s->lado_outcome_months), e, NULL);
+			arm(p, &p->lado_outcome, clock_add_months(e->day, s->lado_outcome_months), e, NULL);
 		rc = lado_referral(p, e);
 		break;
 	case RULES_LADO_CONSIDERATION:
 		for (size_t i = 0; i < MULTI_MAX; i++)
 			p->lado_consider[i].armed = false;
 		if (outcome_is(e->outcome, lado_threshold_met) && !p->lado_strategy.armed)
-			arm(&p->lado_strategy, add_wd(p, e->day, s->lado_strategy_working_days), e, NULL);
+			arm(p, &p->lado_strategy, add_wd(p, e->day, s->lado_strategy_working_days), e, NULL);
 		if (outcome_is(e->outcome, lado_threshold_not_met))
 			p->lado_strategy.armed = p->lado_outcome.armed = false;
 		break;
@@ -792,7 +814,7 @@ static int on_event(struct pass *p, const struct rules_event *e)
 		break;
 	case RULES_LADO_OUTCOME:
 		p->lado_outcome.armed = p->lado_strategy.armed = false;
-		arm(&p->lado_employer, clock_add_months(e->day, s->lado_employer_action_months), e, NULL);
+		arm(p, &p->lado_employer, clock_add_months(e->day, s->lado_employer_action_months), e, NULL);
 		break;
 	case RULES_LADO_EMPLOYER_ACTION:
 		p->lado_employer.armed = false;

@@ -477,6 +477,47 @@ static void between_matches_add(void **state)
 	}
 }
 
+/* Adding working days one day at a time: the obvious definition, to check the week-at-a-time walk. */
+static struct date add_slow(const struct clock_calendar *cal, struct date a, int n)
+{
+	int step = n < 0 ? -1 : 1, left = n < 0 ? -n : n;
+	struct date d = a;
+	while (left > 0) {
+		struct date next = clock_add_days(d, step);
+		if (date_cmp(next, d) == 0)
+			break; /* the end of the calendar */
+		d = next;
+		if (clock_is_working_day(cal, d))
+			left--;
+	}
+	return d;
+}
+
+/* clock_add_working_days skips whole weeks free of holidays and closures (issue 17): every start day of eight
+ * years (Christmases, Easters, the 2022 Jubilee's moved and added days, a week's closure, closures at a weekend
+ * and on a bank holiday) and the ends of the calendar, forwards and back, land where the day-by-day walk does. */
+static void add_matches_day_by_day(void **state)
+{
+	const struct date shut[] = {D(2021, 8, 16), D(2021, 8, 17), D(2021, 8, 18), D(2021, 8, 19), D(2021, 8, 20),
+	                            D(2023, 3, 11), D(2024, 12, 27), D(2025, 12, 25), D(2026, 7, 1)};
+	struct clock_calendar cal = {shut, sizeof shut / sizeof shut[0]};
+	const int ns[] = {-66, -45, -20, -11, -7, -6, -5, -1, 0, 1, 4, 5, 6, 7, 10, 11, 15, 20, 45, 66};
+	int64_t from = date_to_days(D(2020, 1, 1)), to = date_to_days(D(2027, 12, 31));
+	for (int64_t x = from; x <= to; x++)
+		for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+			const struct clock_calendar *c = (x + (int64_t)i) % 2 ? &cal : NULL;
+			struct date a = date_from_days(x), want = add_slow(c, a, ns[i]);
+			struct date got = clock_add_working_days(c, a, ns[i]);
+			if (date_cmp(got, want) != 0)
+				fail_msg("%04d-%02d-%02d %+d working days: %04d-%02d-%02d, day by day %04d-%02d-%02d", a.y, a.m,
+					 a.d, ns[i], got.y, got.m, got.d, want.y, want.m, want.d);
+		}
+	const struct date ends[] = {D(9999, 12, 1), D(9999, 11, 15), D(1, 1, 20), D(1, 2, 10)};
+	for (size_t e = 0; e < sizeof ends / sizeof ends[0]; e++)
+		for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+			assert_int_equal(date_cmp(clock_add_working_days(NULL, ends[e], ns[i]), add_slow(NULL, ends[e], ns[i])), 0);
+}
+
 /* ---- Calendar arithmetic ------------------------------------------------------------------------ */
 
 static void months(void **state)
@@ -536,6 +577,7 @@ int main(void)
 		cmocka_unit_test(closures),
 		cmocka_unit_test(between_basics),
 		cmocka_unit_test(between_matches_add),
+		cmocka_unit_test(add_matches_day_by_day),
 		cmocka_unit_test(months),
 		cmocka_unit_test(days),
 	};

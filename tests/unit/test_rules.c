@@ -801,6 +801,26 @@ static void cp_review_after_icpc(void **state)
 	free(g);
 }
 
+/* A clock armed after another but due before it falls due on its own day (the pass looks at the clocks only
+ * once the soonest due date has passed: issue 17). A plan from Monday 2 June 2025 arms the review (due 2
+ * September) and then the visit (10 working days: 3-6 June (4), 9-13 (9), Monday 16 June). Nobody visits
+ * until Monday 30 June: the visit is overdue from 17 June, raised before that visit starts its next clock. */
+static void later_clock_due_sooner(void **state)
+{
+	struct rules_settings s;
+	struct got *g = got_new();
+	rules_settings_default(&s);
+	struct rules_event ev[2] = {E("CP", RULES_CP_PLAN_START, D(2025, 6, 2)), E("VI", RULES_VISIT, D(2025, 6, 30))};
+	ev[1].seen = RULES_YES;
+	struct date due = D(2025, 6, 16);
+
+	assert_int_equal(run(&s, &toddler, ev, 2, D(2025, 7, 1), g), RULES_OK);
+	assert_int_equal(g->n, 1);
+	assert_alert(&g->a[0], RULES_CP_VISIT_OVERDUE, D(2025, 6, 17), &due);
+	assert_ptr_equal(g->a[0].evidence[0], &ev[0]);
+	free(g);
+}
+
 /* Looked after from Monday 6 January 2025 (a toddler, so only the review clock runs).
  *   1st review: 20 working days after: Tue 7 - Fri 10 (4), 13 - 17 (9), 20 - 24 (14), 27 - 31 (19),
  *     Mon 3 February (20). Unmet: raised Tuesday 4 February. Held late, Monday 10 February.
@@ -892,6 +912,7 @@ int main(void)
 		cmocka_unit_test(lado_across_employers_same_day),
 		cmocka_unit_test(mash_decision_starts_clocks),
 		cmocka_unit_test(cp_review_after_icpc),
+		cmocka_unit_test(later_clock_due_sooner),
 		cmocka_unit_test(lac_review_sequence),
 		cmocka_unit_test(same_day_alerts_in_event_order),
 	};

@@ -105,6 +105,63 @@ static int count_subject(const struct store_link_subject *s, void *ctx)
 	return 0;
 }
 
+/* ---- refusals ("different children"): each way round, through merges that stand, not through one undone ---- */
+
+static bool refused(store_conn *c, int64_t a, int64_t b)
+{
+	bool r = true;
+	assert_int_equal(store_link_refused(c, a, b, &r), STORE_OK);
+	return r;
+}
+
+static void refusals_through_merges(void **state)
+{
+	struct fx *f = *state;
+	store_conn *c = f->c;
+	int64_t p[11];
+	for (int i = 1; i <= 10; i++) {
+		char given[24];
+		snprintf(given, sizeof given, "Child%d", i);
+		p[i] = person(c, given, "Refusal", "2016-05-03");
+	}
+	/* Kept as (lower, higher) whichever way round it was refused. */
+	assert_int_equal(store_link_refusal_add(c, p[5], p[2], 0, 0, "tester", "different children"), STORE_OK);
+	assert_int_equal(store_link_refusal_add(c, p[1], p[4], 0, 0, "tester", "different children"), STORE_OK);
+	assert_int_equal(store_link_refusal_add(c, p[8], p[7], 0, 0, "tester", "different children"), STORE_OK);
+	assert_true(refused(c, p[2], p[5]));
+	assert_true(refused(c, p[5], p[2]));
+	assert_false(refused(c, p[2], p[4]));
+	assert_false(refused(c, p[6], p[2]));
+
+	/* The merged person's refusal holds for the one it was merged into: the lower id on the kept side, the
+	 * higher, and both sides merged. */
+	int64_t m56 = 0, m13 = 0, m79 = 0, m810 = 0;
+	assert_int_equal(store_person_merge(c, p[6], p[5], "tester", "same child", &m56), STORE_OK);
+	assert_int_equal(store_person_merge(c, p[3], p[1], "tester", "same child", &m13), STORE_OK);
+	assert_int_equal(store_person_merge(c, p[9], p[7], "tester", "same child", &m79), STORE_OK);
+	assert_int_equal(store_person_merge(c, p[10], p[8], "tester", "same child", &m810), STORE_OK);
+	assert_true(refused(c, p[6], p[2]));
+	assert_true(refused(c, p[2], p[6]));
+	assert_true(refused(c, p[3], p[4]));
+	assert_true(refused(c, p[4], p[3]));
+	assert_true(refused(c, p[9], p[10]));
+	assert_true(refused(c, p[10], p[9]));
+	assert_true(refused(c, p[9], p[8]));
+	assert_false(refused(c, p[3], p[2]));
+	assert_false(refused(c, p[6], p[4]));
+	assert_false(refused(c, p[9], p[6]));
+
+	/* A merge undone no longer carries its refusal. */
+	bool done = false;
+	assert_int_equal(store_person_unmerge(c, m56, "tester", "not the same child", &done), STORE_OK);
+	assert_true(done);
+	assert_false(refused(c, p[6], p[2]));
+	assert_true(refused(c, p[5], p[2]));
+	assert_int_equal(store_person_unmerge(c, m810, "tester", "not the same child", &done), STORE_OK);
+	assert_false(refused(c, p[9], p[10]));
+	assert_true(refused(c, p[9], p[8]));
+}
+
 /* A record from a page is plain text, not JSON: the training walk and the counts pass it by on every engine
  * (PostgreSQL may evaluate json_type before json_valid in an AND, and its json_type fails on text). */
 static void link_records_skip_plain_text(void **state)
@@ -3045,6 +3102,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bulk_loads, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(link_records_skip_plain_text, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(link_reviews_listed, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(refusals_through_merges, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(link_counts_kept, fx_setup_dir, fx_teardown),
 		cmocka_unit_test_setup_teardown(table_counts_list_the_schema, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(operator_lists_read_alike, setup, fx_teardown),
