@@ -10,7 +10,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,7 +120,6 @@ struct http_server {
 	 * write end http_stop closes to end it, and its thread. listen_fd -1: libmicrohttpd accepts itself. */
 	int listen_fd, stop_fd[2];
 	pthread_t acceptor;
-	atomic_uint open; /* connections handed to libmicrohttpd and not closed yet (on_connection) */
 };
 
 struct header {
@@ -920,24 +918,6 @@ static void acceptor_wait(int stop_fd, int ms) /* waits ms, or less if http_stop
 	(void)poll(&p, 1, ms);
 }
 
-/* The acceptor counts the connections it has handed to libmicrohttpd and that are not closed yet (one more before
- * MHD_add_connection, one less when it refuses the socket or when libmicrohttpd says a connection closed), and stops
- * accepting at HTTP_CONNECTIONS_MAX: the connections past it wait in the listening socket's backlog, as they did
- * when libmicrohttpd accepted. libmicrohttpd's own ceiling is HTTP_CONNECTIONS_SLACK above it and is never the one
- * that refuses: 0.9.75, refusing a connection added from outside because every worker was full, left the server
- * unable to stop (MHD_stop_daemon waited for ever; measured with 1,003 connections, r-pgpage31), and it counts a
- * closed connection until its worker has cleaned it up, after telling us. */
-#define HTTP_CONNECTIONS_SLACK 64
-
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx, enum MHD_ConnectionNotificationCode toe)
-{
-	http_server *s = cls;
-	(void)c;
-	(void)socket_ctx;
-	if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
-		atomic_fetch_sub(&s->open, 1);
-}
-
 static void *acceptor_main(void *arg)
 {
 	http_server *s = arg;
@@ -952,10 +932,6 @@ static void *acceptor_main(void *arg)
 			return NULL;
 		/* a batch at most, then the stop pipe is looked at again */
 		for (int i = 0; i < 64; i++) {
-			if (atomic_load(&s->open) >= HTTP_CONNECTIONS_MAX) { /* full: a pause while some close */
-				acceptor_wait(s->stop_fd[0], 10);
-				break;
-			}
 			struct sockaddr_storage ss;
 			socklen_t len = sizeof ss;
 			int fd = accept(s->listen_fd, (struct sockaddr *)&ss, &len);
@@ -969,11 +945,8 @@ static void *acceptor_main(void *arg)
 				break;
 			}
 			(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-			/* non-blocking is set by libmicrohttpd; it closes the socket itself when it refuses it (over the
-			 * per-address limit): no connection then, and none to be told closed */
-			atomic_fetch_add(&s->open, 1);
-			if (MHD_add_connection(s->d, fd, (struct sockaddr *)&ss, len) != MHD_YES)
-				atomic_fetch_sub(&s->open, 1);
+			/* non-blocking is set by libmicrohttpd; it closes the socket itself when it refuses it */
+			(void)MHD_add_connection(s->d, fd, (struct sockaddr *)&ss, len);
 		}
 	}
 }
@@ -1024,7 +997,6 @@ int http_start(const struct http_options *o, http_server **out, char *err, size_
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
-	atomic_init(&s->open, 0);
 	s->handler = o->handler;
 	s->ctx = o->ctx;
 	s->streamed = o->streamed;
@@ -1043,7 +1015,7 @@ int http_start(const struct http_options *o, http_server **out, char *err, size_
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_THREAD_POOL_SIZE, threads,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT_SECONDS,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned)(HTTP_CONNECTIONS_MAX + HTTP_CONNECTIONS_SLACK),
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS_MAX,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
 				/* A connection's pool (its headers, read and write buffers). 32 KiB, libmicrohttpd's own
 				 * default (64 KiB before r-sqlcpu23): libmicrohttpd 0.9.75 zeroes the whole pool each
@@ -1052,7 +1024,6 @@ int http_start(const struct http_options *o, http_server **out, char *err, size_
 				 * are refused by libmicrohttpd (431) as before, at half the size. */
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 				MHD_OPTION_END);
 	if (!s->d) {
 		snprintf(err, errsz, "cannot listen on %s (in use, or not an address of this machine)", o->listen);

@@ -16,7 +16,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -105,52 +104,6 @@ static void connections_opened_together_are_spread_over_the_threads(void **state
 	pthread_mutex_destroy(&s.mu);
 }
 
-/* At the ceiling (HTTP_CONNECTIONS_MAX open), a connection waits in the listening socket's backlog and is served once
- * another closes; it is not accepted to be closed. And the server still stops: libmicrohttpd 0.9.75, left to refuse a
- * connection added from outside at its own ceiling, could not (MHD_stop_daemon waited for ever). */
-static void a_connection_past_the_ceiling_waits_for_room(void **state)
-{
-	(void)state;
-	enum { EXTRA = 4, ALL = HTTP_CONNECTIONS_MAX + EXTRA };
-	struct rlimit rl;
-	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
-	if (rl.rlim_cur < 2 * ALL + 64) {
-		rl.rlim_cur = rl.rlim_max;
-		if (rl.rlim_cur < 2 * ALL + 64 || setrlimit(RLIMIT_NOFILE, &rl) != 0)
-			skip(); /* both ends of 1,004 connections are in this process */
-	}
-	struct seen s = {.n = 0};
-	pthread_mutex_init(&s.mu, NULL);
-	http_server *srv = NULL;
-	char err[256];
-	struct http_options o = {.listen = "127.0.0.1:0", .threads = 2, .handler = handler, .ctx = &s};
-	assert_int_equal(http_start(&o, &srv, err, sizeof err), 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)http_port(srv))};
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	int *fd = calloc(ALL, sizeof *fd);
-	assert_non_null(fd);
-	for (int i = 0; i < ALL; i++) { /* the first HTTP_CONNECTIONS_MAX idle, the last EXTRA past the ceiling */
-		fd[i] = socket(AF_INET, SOCK_STREAM, 0);
-		assert_true(fd[i] >= 0);
-		struct timeval tv = {.tv_sec = 10};
-		assert_int_equal(setsockopt(fd[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
-		assert_int_equal(connect(fd[i], (struct sockaddr *)&a, sizeof a), 0);
-	}
-	/* One of the first answered: the server holds them. Then room for the others, which are answered. */
-	one_request(fd[0]);
-	for (int i = 1; i <= EXTRA; i++)
-		close(fd[i]);
-	for (int i = HTTP_CONNECTIONS_MAX; i < ALL; i++)
-		one_request(fd[i]);
-	for (int i = 0; i < ALL; i++)
-		if (i < 1 || i > EXTRA)
-			close(fd[i]);
-	free(fd);
-	http_stop(srv);
-	assert_int_equal(s.n, 1 + EXTRA > CONNECTIONS ? CONNECTIONS : 1 + EXTRA);
-	pthread_mutex_destroy(&s.mu);
-}
-
 /* A server stopped at once, with nothing served, stops (its acceptor ends with it), and another starts after it. */
 static void a_server_stops_and_another_starts(void **state)
 {
@@ -173,7 +126,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(connections_opened_together_are_spread_over_the_threads),
-		cmocka_unit_test(a_connection_past_the_ceiling_waits_for_room),
 		cmocka_unit_test(a_server_stops_and_another_starts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
