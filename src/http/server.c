@@ -3,12 +3,9 @@
 
 #include <arpa/inet.h>
 #include <dlfcn.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +21,11 @@
  * (gnutls, nettle, gmp, p11-kit, idn2...) at every start of every command (docs/BENCHMARKS.md, "r-dl30").
  * The library is still Debian's libmicrohttpd12; only when it is loaded changes. <microhttpd.h> still gives
  * the types and constants, and each pointer is declared with the type of the function it stands for
- * (__typeof__), so a call is checked as before. Written by hand, as store/drv_pg.c does for libpq: nineteen
+ * (__typeof__), so a call is checked as before. Written by hand, as store/drv_pg.c does for libpq: seventeen
  * names in one file. Every call below runs on a daemon that http_start started, so after mhd_load. A function
  * added here must be added to MHD_FUNCS and given its #define, or the binary fails to link.
  */
 #define MHD_FUNCS(X)                                                                                                \
-	X(MHD_add_connection)                                                                                       \
 	X(MHD_add_response_header)                                                                                  \
 	X(MHD_create_post_processor)                                                                                \
 	X(MHD_create_response_from_buffer)                                                                          \
@@ -42,7 +38,6 @@
 	X(MHD_lookup_connection_value)                                                                              \
 	X(MHD_post_process)                                                                                         \
 	X(MHD_queue_response)                                                                                       \
-	X(MHD_quiesce_daemon)                                                                                       \
 	X(MHD_resume_connection)                                                                                    \
 	X(MHD_set_connection_option)                                                                                \
 	X(MHD_start_daemon)                                                                                         \
@@ -84,7 +79,6 @@ static void mhd_load(void)
 	mhd_ok = true; /* the handle is kept: the library stays loaded for the process's life */
 }
 
-#define MHD_add_connection mhd.MHD_add_connection
 #define MHD_add_response_header mhd.MHD_add_response_header
 #define MHD_create_post_processor mhd.MHD_create_post_processor
 #define MHD_create_response_from_buffer mhd.MHD_create_response_from_buffer
@@ -97,7 +91,6 @@ static void mhd_load(void)
 #define MHD_lookup_connection_value mhd.MHD_lookup_connection_value
 #define MHD_post_process mhd.MHD_post_process
 #define MHD_queue_response mhd.MHD_queue_response
-#define MHD_quiesce_daemon mhd.MHD_quiesce_daemon
 #define MHD_resume_connection mhd.MHD_resume_connection
 #define MHD_set_connection_option mhd.MHD_set_connection_option
 #define MHD_start_daemon mhd.MHD_start_daemon
@@ -116,10 +109,6 @@ struct http_server {
 	bool (*streamed)(const char *method, const char *path, void *ctx);
 	size_t (*admit)(http_request *rq, void *ctx);
 	unsigned port;
-	/* The connections' acceptor (http_start): the listening socket taken back from libmicrohttpd, a pipe whose
-	 * write end http_stop closes to end it, and its thread. listen_fd -1: libmicrohttpd accepts itself. */
-	int listen_fd, stop_fd[2];
-	pthread_t acceptor;
 };
 
 struct header {
@@ -902,85 +891,6 @@ bad:
 	return -1;
 }
 
-/* The server accepts its connections itself and hands each to libmicrohttpd (issue 17, r-pgpage31). In
- * libmicrohttpd 0.9.75's thread pool every worker accepts from the shared listening socket, and a worker woken
- * by new connections takes up to ten in a row: the 16 connections of the record page's benchmark landed 10/6/0/0,
- * 6/5/4/1 or 8/5/3/0 on the four workers, run by run. A worker serves its own connections only, one request at a
- * time (a page's PostgreSQL round trips included), so the busiest worker's pages waited behind its others while
- * other workers had nothing to do, and the tail of the page's latency moved from run to run with that draw. A
- * connection given to the daemon with MHD_add_connection goes to worker (socket number % workers), or the next
- * one with room (libmicrohttpd's own rule), and a new socket takes the lowest free number: connections opened
- * together are spread evenly, and a worker's share follows the sockets open, not who woke first. libmicrohttpd
- * still applies its limits to each (the global one and the per-address one) and closes a refused socket. */
-static void acceptor_wait(int stop_fd, int ms) /* waits ms, or less if http_stop ends the acceptor */
-{
-	struct pollfd p = {.fd = stop_fd, .events = POLLIN};
-	(void)poll(&p, 1, ms);
-}
-
-static void *acceptor_main(void *arg)
-{
-	http_server *s = arg;
-	struct pollfd p[2] = {{.fd = s->listen_fd, .events = POLLIN}, {.fd = s->stop_fd[0], .events = POLLIN}};
-	for (;;) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno != EINTR)
-				acceptor_wait(s->stop_fd[0], 100);
-			continue;
-		}
-		if (p[1].revents) /* http_stop closed the pipe's other end */
-			return NULL;
-		/* a batch at most, then the stop pipe is looked at again */
-		for (int i = 0; i < 64; i++) {
-			struct sockaddr_storage ss;
-			socklen_t len = sizeof ss;
-			int fd = accept(s->listen_fd, (struct sockaddr *)&ss, &len);
-			if (fd < 0) {
-				if (errno == EINTR || errno == ECONNABORTED)
-					continue;
-				/* out of descriptors or memory (the connection waits in the backlog), or a failure nobody
-				 * expects of a listening socket: a pause, not a loop on a socket that stays readable */
-				if (errno != EAGAIN && errno != EWOULDBLOCK)
-					acceptor_wait(s->stop_fd[0], 100);
-				break;
-			}
-			(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-			/* non-blocking is set by libmicrohttpd; it closes the socket itself when it refuses it */
-			(void)MHD_add_connection(s->d, fd, (struct sockaddr *)&ss, len);
-		}
-	}
-}
-
-/* Takes the listening socket back from libmicrohttpd and starts the acceptor: 0. Where the socket cannot be taken
- * back (no pipe, or libmicrohttpd refuses), the daemon goes on accepting by itself as before: 0 too, listen_fd -1
- * (served all the same, spread as libmicrohttpd spreads). -1 where it was taken and the acceptor cannot run:
- * nothing would accept then. */
-static int acceptor_start(http_server *s)
-{
-	s->listen_fd = -1;
-	if (pipe(s->stop_fd) != 0)
-		return 0;
-	(void)fcntl(s->stop_fd[0], F_SETFD, FD_CLOEXEC);
-	(void)fcntl(s->stop_fd[1], F_SETFD, FD_CLOEXEC);
-	MHD_socket fd = MHD_quiesce_daemon(s->d);
-	if (fd == MHD_INVALID_SOCKET) {
-		close(s->stop_fd[0]);
-		close(s->stop_fd[1]);
-		return 0;
-	}
-	int fl = fcntl(fd, F_GETFL);
-	if (fl >= 0 && fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0) {
-		s->listen_fd = fd;
-		if (pthread_create(&s->acceptor, NULL, acceptor_main, s) == 0)
-			return 0;
-		s->listen_fd = -1;
-	}
-	close(fd);
-	close(s->stop_fd[0]);
-	close(s->stop_fd[1]);
-	return -1;
-}
-
 int http_start(const struct http_options *o, http_server **out, char *err, size_t errsz)
 {
 	struct sockaddr_storage ss;
@@ -1032,12 +942,6 @@ int http_start(const struct http_options *o, http_server **out, char *err, size_
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di ? di->port : 0;
-	if (acceptor_start(s) != 0) {
-		MHD_stop_daemon(s->d);
-		free(s);
-		snprintf(err, errsz, "cannot accept connections on %s (out of descriptors or threads)", o->listen);
-		return -1;
-	}
 	*out = s;
 	return 0;
 }
@@ -1051,13 +955,6 @@ void http_stop(http_server *s)
 {
 	if (!s)
 		return;
-	if (s->listen_fd >= 0) {
-		close(s->stop_fd[1]); /* the acceptor sees the pipe's end and returns */
-		pthread_join(s->acceptor, NULL);
-		close(s->stop_fd[0]);
-	}
 	MHD_stop_daemon(s->d);
-	if (s->listen_fd >= 0)
-		close(s->listen_fd); /* quiesced: the caller's to close, after the daemon */
 	free(s);
 }
