@@ -7,16 +7,14 @@
 // catch a monitor that stops finding harm. Measured, this seed and size (docs/BENCHMARKS.md "Round 6"):
 // false alarms 2.7-4.2 per 100 home-years; x1 7/24 flagged, harm x2 15/24. No timing is asserted.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { removeDir, runCli, tempDir } from './lib.mjs';
+import { removeDir, tempDir } from './lib.mjs';
+import { budgetSuite, simulator } from './homes_sim.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const GEN = path.resolve(here, '../../bench/homes_gen_c.mjs');
-const SCORE = path.resolve(here, '../../bench/homes_score.mjs');
 const HOMES = 800;
 const SEED = 4;
 const GRID = [
@@ -32,22 +30,7 @@ const FLOORS = { fa: 5, flaggedAtOne: 20, flaggedHarmTwice: 50 };
 let dir;
 before(() => { dir = tempDir('homes-style-c'); });
 after(() => removeDir(dir));
-
-function gen(out, extra) {
-  const r = spawnSync(process.execPath, [GEN, '--out', out, '--homes', String(HOMES), '--seed', String(SEED), ...extra], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-}
-
-function area(name, extra) {
-  const out = path.join(dir, name.replace(/[^a-z0-9]/gi, '_'));
-  gen(out, extra);
-  const alerts = path.join(out, 'alerts.csv');
-  runCli(['homes', 'monitor', '--homes', path.join(out, 'homes.csv'), '--occupancy', path.join(out, 'occupancy.csv'),
-    '--incidents', path.join(out, 'incidents.csv'), '--reg44', path.join(out, 'reg44.csv'), '--out', alerts]);
-  const r = spawnSync(process.execPath, [SCORE, '--dir', out, '--alerts', alerts, '--json'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return { name, out, ...JSON.parse(r.stdout)['safeguard homes monitor'] };
-}
+const { gen, area } = simulator('homes_gen_c.mjs', HOMES, SEED, () => dir);
 
 describe('style c, the third simulator: its files', () => {
   test('the same seed gives the same area, another seed another; the monitor reads every file', () => {
@@ -73,32 +56,4 @@ describe('style c, the third simulator: its files', () => {
   });
 });
 
-describe('homes monitor on style c: the budget holds in every cell', () => {
-  const cells = [];
-  before(() => {
-    for (const [name, extra] of GRID) cells.push(area(name, extra));
-  });
-
-  test('every area was scored', (t) => {
-    t.diagnostic(cells.map((c) => `${c.name}: ${c.found}/${c.harmful} flagged, median delay ${c.median_delay_months}, `
-      + `${c.false_alarms_per_100_home_years.toFixed(2)} FA`).join('; '));
-    assert.equal(cells.length, GRID.length);
-    for (const c of cells) assert.ok(c.name === 'no harmful home' ? c.harmful === 0 : c.harmful >= 15, `${c.name}: ${c.harmful} harmful`);
-  });
-
-  test('the false-alarm budget holds in every cell, the area without harm included', () => {
-    for (const c of cells) {
-      assert.ok(c.false_alarms_per_100_home_years <= FLOORS.fa, `${c.name}: ${c.false_alarms_per_100_home_years.toFixed(2)} FA`);
-    }
-    const none = cells.find((c) => c.name === 'no harmful home');
-    assert.ok(none.false_alarms_per_100_home_years > 0, 'an area without harm still spends some of its budget');
-  });
-
-  test('detection stays above its floor, and stronger harm is found more often', () => {
-    const one = cells.find((c) => c.name === 'x1');
-    const strong = cells.find((c) => c.name === 'harm x2');
-    assert.ok(one.flagged_pct >= FLOORS.flaggedAtOne, `x1: ${one.flagged_pct.toFixed(1)}% flagged`);
-    assert.ok(strong.flagged_pct >= FLOORS.flaggedHarmTwice, `harm x2: ${strong.flagged_pct.toFixed(1)}% flagged`);
-    assert.ok(strong.flagged_pct > one.flagged_pct, `harm x2 ${strong.flagged_pct}, x1 ${one.flagged_pct}`);
-  });
-});
+budgetSuite('c', GRID, FLOORS, 15, area);

@@ -13,11 +13,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { removeDir, runCli, tempDir } from './lib.mjs';
+import { removeDir, tempDir } from './lib.mjs';
+import { budgetSuite, simulator } from './homes_sim.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const GEN = path.resolve(here, '../../bench/homes_gen_d.mjs');
-const SCORE = path.resolve(here, '../../bench/homes_score.mjs');
 const HOMES = 800;
 const SEED = 4;
 const GRID = [
@@ -33,24 +33,9 @@ const FLOORS = { fa: 5, flaggedAtOne: 20, flaggedHarmTwice: 60 };
 let dir;
 before(() => { dir = tempDir('homes-style-d'); });
 after(() => removeDir(dir));
-
-function gen(out, extra) {
-  const r = spawnSync(process.execPath, [GEN, '--out', out, '--homes', String(HOMES), '--seed', String(SEED), ...extra], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-}
+const { gen, area } = simulator('homes_gen_d.mjs', HOMES, SEED, () => dir);
 
 const csv = (file) => fs.readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
-
-function area(name, extra) {
-  const out = path.join(dir, name.replace(/[^a-z0-9]/gi, '_'));
-  gen(out, extra);
-  const alerts = path.join(out, 'alerts.csv');
-  runCli(['homes', 'monitor', '--homes', path.join(out, 'homes.csv'), '--occupancy', path.join(out, 'occupancy.csv'),
-    '--incidents', path.join(out, 'incidents.csv'), '--reg44', path.join(out, 'reg44.csv'), '--out', alerts]);
-  const r = spawnSync(process.execPath, [SCORE, '--dir', out, '--alerts', alerts, '--json'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return { name, out, ...JSON.parse(r.stdout)['safeguard homes monitor'] };
-}
 
 describe('style d, the fourth simulator: its files and its structure', () => {
   let a;
@@ -103,32 +88,4 @@ describe('style d, the fourth simulator: its files and its structure', () => {
   });
 });
 
-describe('homes monitor on style d: the budget holds in every cell', () => {
-  const cells = [];
-  before(() => {
-    for (const [name, extra] of GRID) cells.push(area(name, extra));
-  });
-
-  test('every area was scored', (t) => {
-    t.diagnostic(cells.map((c) => `${c.name}: ${c.found}/${c.harmful} flagged, median delay ${c.median_delay_months}, `
-      + `${c.false_alarms_per_100_home_years.toFixed(2)} FA`).join('; '));
-    assert.equal(cells.length, GRID.length);
-    for (const c of cells) assert.ok(c.name === 'no harmful home' ? c.harmful === 0 : c.harmful >= 30, `${c.name}: ${c.harmful} harmful`);
-  });
-
-  test('the false-alarm budget holds in every cell, the area without harm included', () => {
-    for (const c of cells) {
-      assert.ok(c.false_alarms_per_100_home_years <= FLOORS.fa, `${c.name}: ${c.false_alarms_per_100_home_years.toFixed(2)} FA`);
-    }
-    const none = cells.find((c) => c.name === 'no harmful home');
-    assert.ok(none.false_alarms_per_100_home_years > 0, 'an area without harm still spends some of its budget');
-  });
-
-  test('detection stays above its floor, and stronger harm is found more often', () => {
-    const one = cells.find((c) => c.name === 'x1');
-    const strong = cells.find((c) => c.name === 'harm x2');
-    assert.ok(one.flagged_pct >= FLOORS.flaggedAtOne, `x1: ${one.flagged_pct.toFixed(1)}% flagged`);
-    assert.ok(strong.flagged_pct >= FLOORS.flaggedHarmTwice, `harm x2: ${strong.flagged_pct.toFixed(1)}% flagged`);
-    assert.ok(strong.flagged_pct > one.flagged_pct, `harm x2 ${strong.flagged_pct}, x1 ${one.flagged_pct}`);
-  });
-});
+budgetSuite('d', GRID, FLOORS, 30, area);
