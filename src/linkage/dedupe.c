@@ -2080,15 +2080,9 @@ static void uf_init(struct uf *u, const struct linkage_rec *recs, size_t n, cons
  * follow the agency (a school's known-as name, a police officer's spelling as heard, on records without a
  * date) the split shares, counted on identified records, fall short: of the merges it refused on style d
  * seed 1, about 240 were one child's pieces for each that was two children's (a, b and c at 78k did not
- * move: docs/BENCHMARKS.md, "Round 29"). `--refuse weak_odds` restores it. A link whose family names
- * are unrelated or missing keeps the link threshold's odds: the twin-like link it stands beside has the
- * family's name, and without it what joins the two is the home and a given name alone (Jayden Johnson's
- * housing record, no date and no sex, under the tenant's name at his twin Jaydena's address, joined her at
- * the twin-like odds; style d dob_estimate x2). lk, the link; NULL for a nameless component's second link
- * (merge_weak: whether to hold it between two components), judged at the strict odds as before. Unrelated
- * names are the names refusal's. */
-static bool weak_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, const struct scored *lk,
-			  bool *twins)
+ * move: docs/BENCHMARKS.md, "Round 29"). `--refuse weak_odds` restores it. Unrelated names are the names
+ * refusal's. */
+static bool weak_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, bool *twins)
 {
 	*twins = false;
 	if (u->names[ra][0] == UINT32_MAX || u->names[rb][0] == UINT32_MAX || !names_disjoint(u, recs, ra, rb))
@@ -2104,10 +2098,6 @@ static bool weak_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t
 	if (best <= LN_EXACT || best > LN_SWAPPED)
 		return false;
 	bool strict = (u->refuse & (LINKAGE_REFUSE_WEAK_ODDS | LINKAGE_REFUSE_TWIN_ODDS)) != 0;
-	if (!strict) {
-		unsigned family = lk ? linkage_cmp_family(&recs[lk->a], &recs[lk->b]) : LINKAGE_LEVEL_NULL;
-		strict = family == LINKAGE_LEVEL_NULL || family == LN_ELSE;
-	}
 	*twins = twins_conflict(u, recs, ra, rb, best, LINKAGE_LEVEL_NULL, strict);
 	return *twins;
 }
@@ -2122,7 +2112,7 @@ static bool take_link(struct uf *u, const struct linkage_rec *recs, const struct
 	if (ra != rb) {
 		bool twins;
 		if (uf_conflict(u, recs, ra, rb, l->idmatch, l->bridge, l->same_name, l->twin_level, l->middle, &twins) ||
-		    (weak && weak_conflict(u, recs, ra, rb, l, &twins)) || birthdays_conflict(u, recs, ra, rb, l)) {
+		    (weak && weak_conflict(u, recs, ra, rb, &twins)) || birthdays_conflict(u, recs, ra, rb, l)) {
 			if (count) {
 				res->refused_links++;
 				res->reviews += twins;
@@ -2443,7 +2433,7 @@ static int merge_weak(struct uf *u, const struct linkage_rec *recs, size_t n, co
 				continue;
 			/* whatever the weights (stray_name) between possible twins only: siblings of different
 			 * birthdays, or two children of different NHS numbers, are told apart by the family's evidence */
-			if ((uf_conflict(u, recs, t1, t, false, false, false, 0, 0, &twins) || weak_conflict(u, recs, t1, t, NULL, &twins)) &&
+			if ((uf_conflict(u, recs, t1, t, false, false, false, 0, 0, &twins) || weak_conflict(u, recs, t1, t, &twins)) &&
 			    ((!l->cannot && first->weight - l->weight < link_w) || (by_name && twin_components(u, recs, t1, t))))
 				hold = true;
 		}
