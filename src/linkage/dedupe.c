@@ -2073,15 +2073,8 @@ static void uf_init(struct uf *u, const struct linkage_rec *recs, size_t n, cons
 /* Between two components that carry given names and share none, joined by a weak link (weaklink(): no
  * given-name or no birthday evidence): the link says nothing of whether they are one child or two of a
  * family (twins share the family name, home and birthday). Judged by their names as possible twins are,
- * at the closest level between their names, with the odds the twin-like links are judged at (one child
- * likelier; the link threshold's with twin_odds). Until round 29 a weak link always needed the link
- * threshold's odds (twins_conflict, strict: what joins them is the family's evidence, not the child's), a
- * stricter decision than the twin-like link's, which says no more of the child; on records where names
- * follow the agency (a school's known-as name, a police officer's spelling as heard, on records without a
- * date) the split shares, counted on identified records, fall short: of the merges it refused on style d
- * seed 1, about 240 were one child's pieces for each that was two children's (a, b and c at 78k did not
- * move: docs/BENCHMARKS.md, "Round 29"). `--refuse weak_odds` restores it. Unrelated names are the names
- * refusal's. */
+ * at the closest level between their names, and with the odds a link needs (twins_conflict, strict):
+ * what joins them is the family's evidence, not the child's. Unrelated names are the names refusal's. */
 static bool weak_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, bool *twins)
 {
 	*twins = false;
@@ -2097,8 +2090,7 @@ static bool weak_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t
 		}
 	if (best <= LN_EXACT || best > LN_SWAPPED)
 		return false;
-	bool strict = (u->refuse & (LINKAGE_REFUSE_WEAK_ODDS | LINKAGE_REFUSE_TWIN_ODDS)) != 0;
-	*twins = twins_conflict(u, recs, ra, rb, best, LINKAGE_LEVEL_NULL, strict);
+	*twins = twins_conflict(u, recs, ra, rb, best, LINKAGE_LEVEL_NULL, true);
 	return *twins;
 }
 

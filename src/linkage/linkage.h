@@ -360,16 +360,13 @@ enum {
 	                                      * by a source that writes dates from an age (linkage_dob_from_age),
 	                                      * refuse neither by `dob` (given names equal as written) nor by
 	                                      * `birthdays` (docs/LINKAGE.md, "Dates written from an age") */
-	LINKAGE_REFUSE_WEAK_ODDS = 1u << 25, /* cluster, not in force by default: a weak link between two named
-	                                      * components needs the link threshold's odds (twin_odds' decision for
-	                                      * weak links only; the rule until round 29, docs/LINKAGE.md) */
-	LINKAGE_REFUSE_ALL = 0x3FFFFFFu,
+	LINKAGE_REFUSE_ALL = 0x1FFFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
 	 * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,
 	 * "Round 25"). */
 	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER & ~LINKAGE_REFUSE_TWIN_ODDS &
-				 ~LINKAGE_REFUSE_BLOCK_U & ~LINKAGE_REFUSE_WEAK_ODDS
+				 ~LINKAGE_REFUSE_BLOCK_U
 };
 /* linkage_cannot_link with a set of refusals (the identifier rules always apply: two valid different NHS
  * numbers or UPNs are two children). */

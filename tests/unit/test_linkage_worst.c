@@ -636,48 +636,6 @@ static void lone_middle_joins_child_known_by_middle_name(void **state)
 	linkage_result_free(&res);
 }
 
-/* weak_odds (Round 29, style d: a school's known-as name, a police officer's spelling as heard, on records without
- * a date). Olivia Bentstall's GP records (her NHS number, birthday, home) and a police record "Olivvie Bentstall"
- * at her home with no date: its links to her records are weak (no birthday evidence), judged last
- * between whole components as possible twins at the phonetic level. With the input's few identifiers the shares are
- * their prior (a split likelier than a twin so named, by less than 99 to 1): the twin-like links' odds (one child likelier)
- * join them; the link threshold's odds (99 to 1), which weak links needed until round 29 and need again with
- * --refuse weak_odds or twin_odds, keep the police record alone. Asserted both ways. */
-static void weak_link_judged_at_the_twin_like_odds(void **state)
-{
-	(void)state;
-	struct linkage_rec r[3];
-	char n1[11];
-	unsigned long nine = 604417300;
-	next_nhs(&nine, n1);
-	r[0] = rec_full("Olivia", "", "Bentstall", "2011-07-08", "F", "12 Elm Avenue", n1);
-	r[1] = rec_full("Olivia", "", "Bentstall", "08/07/2011", "F", "12 Elm Avenue", n1);
-	r[2] = rec_full("Olivvie", "", "Bentstall", "", "F", "12 Elm Avenue", "");
-	struct linkage_model m;
-	linkage_model_defaults(&m);
-	m.lambda = 0.1;
-	struct linkage_score sc;
-	linkage_score(&m, &r[2], &r[0], &sc);
-	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_PHONETIC);
-	assert_int_equal(linkage_gamma_level(sc.gamma, LF_DOB), LINKAGE_LEVEL_NULL);
-	assert_true(sc.probability >= m.link_threshold);
-	assert_false(m.refuse & LINKAGE_REFUSE_WEAK_ODDS);
-	struct linkage_opts o = {.threads = 1};
-	struct linkage_result res;
-	assert_int_equal(linkage_dedupe(r, 3, &m, &o, &res), 0);
-	assert_int_equal(res.cluster[1], res.cluster[0]);
-	assert_int_equal(res.cluster[2], res.cluster[0]);
-	linkage_result_free(&res);
-	unsigned strict[] = {LINKAGE_REFUSE_WEAK_ODDS, LINKAGE_REFUSE_TWIN_ODDS};
-	for (size_t k = 0; k < 2; k++) {
-		m.refuse = LINKAGE_REFUSE_DEFAULT | strict[k];
-		assert_int_equal(linkage_dedupe(r, 3, &m, &o, &res), 0);
-		assert_int_equal(res.cluster[1], res.cluster[0]);
-		assert_int_not_equal(res.cluster[2], res.cluster[0]);
-		linkage_result_free(&res);
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -686,7 +644,6 @@ int main(void)
 		cmocka_unit_test(read_across_keeps_twin_written_across_apart),
 		cmocka_unit_test(names_given_as_family_shared_within_family_joins),
 		cmocka_unit_test(lone_middle_joins_child_known_by_middle_name),
-		cmocka_unit_test(weak_link_judged_at_the_twin_like_odds),
 		cmocka_unit_test(twin_odds_refuses_more),
 		cmocka_unit_test(worst_case_style_a),
 		cmocka_unit_test(worst_case_style_b),
