@@ -1362,8 +1362,9 @@ static void score_chunk(void *ctx, size_t c)
 		/* age_dates: unrelated birthdays a year apart or less, one written by a source that writes dates from
 		 * an age (linkage_dob_from_age, estimates.c), do not refuse a pair whose given names are equal as
 		 * written. With a given name written otherwise as well it stays refused: that is two disagreements,
-		 * and twins named one letter apart (Andreea and Andreeo, style d seed 2) joined through one twin's
-		 * estimated date (docs/BENCHMARKS.md, "Round 29"). */
+		 * and twins are named one letter apart (Andreea and Andreeo, style d seed 2, joined so through one
+		 * twin's estimated date when weak links were tried at the twin-like odds; the condition costs
+		 * 0.0001-0.0006 of recall there: docs/BENCHMARKS.md, "Round 29"). */
 		if ((pr & LINKAGE_REFUSE_DOB) && (pr & LINKAGE_REFUSE_AGE_DATES) &&
 		    linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT && !(p->gamma & LINKAGE_GAMMA_CROSSED) &&
 		    linkage_dob_from_age(&j->recs[p->a], &j->recs[p->b]))
