@@ -650,8 +650,10 @@ static void usage(FILE *f)
 		"          birthdays, own_name, thin_bound, id_u (not a refusal: how training counts u of a valid\n"
 		"          identifier's equal level), block_u (not a refusal: each rule's EM reads u inside its own\n"
 		"          blocks), name_pairs, read_across, lone_middle (not a refusal: a record alone joins the\n"
-		"          component holding its given name as a middle name), each added or (with a leading -) taken\n"
-		"          away from the default set (all but sex_cluster, twin_odds and block_u), or none or all.\n"
+		"          component holding its given name as a middle name), age_dates (a refusal lifted: birthdays\n"
+		"          a year apart or less, one from a source that writes dates from an age, refuse neither by dob\n"
+		"          (given names equal) nor by birthdays), each added or (with a leading -) taken away from the default set (all\n"
+		"          but sex_cluster, twin_odds and block_u), or none or all.\n"
 		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
 		"          enough matches of them, shrunk towards the pooled m (measured: it does not pay; off).\n"
 		"Values that cannot be right (impossible dates, wrong check digits) are counted on stderr, not errors.\n"
@@ -664,7 +666,7 @@ static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "name
 					   "sex_cluster", "own_ids", "twin_odds", "weak", "stray", "id_asym",
 					   "transposed", "name_order", "stray_name", "birthdays", "own_name",
 					   "thin_bound", "id_u", "block_u", "name_pairs", "read_across",
-					   "lone_middle"};
+					   "lone_middle", "age_dates"};
 /* one name for each bit of LINKAGE_REFUSE_ALL, in bit order: a rule added there without its name here fails */
 _Static_assert((1ull << (sizeof refuse_names / sizeof refuse_names[0])) == (unsigned long long)LINKAGE_REFUSE_ALL + 1,
 	       "refuse_names[] names each bit of LINKAGE_REFUSE_ALL");
@@ -818,7 +820,7 @@ int cmd_link(int argc, char **argv)
 	}
 	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
 		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
-				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle (each may start with -), none or all\n");
+				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates (each may start with -), none or all\n");
 		return 2;
 	}
 	if (link_p > 0)

@@ -1359,6 +1359,16 @@ static void score_chunk(void *ctx, size_t c)
 			pr &= ~(unsigned)LINKAGE_REFUSE_TWINS;
 		if ((pr & (LINKAGE_REFUSE_TWINS | LINKAGE_REFUSE_GIVEN)) && middle_outweighs(j, p))
 			pr &= ~(unsigned)(LINKAGE_REFUSE_TWINS | LINKAGE_REFUSE_GIVEN);
+		/* age_dates: unrelated birthdays a year apart or less, one written by a source that writes dates from
+		 * an age (linkage_dob_from_age, estimates.c), do not refuse a pair whose given names are equal as
+		 * written. With a given name written otherwise as well it stays refused: that is two disagreements,
+		 * and twins are named one letter apart (Andreea and Andreeo, style d seed 2, joined so through one
+		 * twin's estimated date when weak links were tried at the twin-like odds; the condition costs
+		 * 0.0001-0.0006 of recall there: docs/BENCHMARKS.md, "Round 29"). */
+		if ((pr & LINKAGE_REFUSE_DOB) && (pr & LINKAGE_REFUSE_AGE_DATES) &&
+		    linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT && !(p->gamma & LINKAGE_GAMMA_CROSSED) &&
+		    linkage_dob_from_age(&j->recs[p->a], &j->recs[p->b]))
+			pr &= ~(unsigned)LINKAGE_REFUSE_DOB;
 		const char *why = linkage_cannot_link_with(p->gamma & LINKAGE_GAMMA_MASK, pr, &hard);
 		/* Names read across on both records (linkage_transposed_twins): the service refuses the pair, but in
 		 * the batch clustering's `names` rule, which reads crossed names (a record "COLLINS ARLO" names Arlo),
@@ -1672,7 +1682,9 @@ static bool birthdays_conflict(struct uf *u, const struct linkage_rec *recs, uin
 		return false;
 	for (int i = 0; i < UF_DOBS && u->dobs[ra][i] != UINT32_MAX; i++)
 		for (int j = 0; j < UF_DOBS && u->dobs[rb][j] != UINT32_MAX; j++)
-			if (linkage_cmp_dob(&recs[u->dobs[ra][i]], &recs[u->dobs[rb][j]]) != LD_ELSE)
+			if (linkage_cmp_dob(&recs[u->dobs[ra][i]], &recs[u->dobs[rb][j]]) != LD_ELSE ||
+			    ((u->refuse & LINKAGE_REFUSE_AGE_DATES) &&
+			     linkage_dob_from_age(&recs[u->dobs[ra][i]], &recs[u->dobs[rb][j]])))
 				return false;
 	return true;
 }

@@ -47,6 +47,8 @@ size_t linkage_drop_estimated_dobs(struct linkage_rec *r, size_t n, struct linka
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned s = r[i].source <= LINKAGE_MAX_SOURCES ? r[i].source : 0;
+		if (drop[s])
+			r[i].dob_from_age = 1;
 		if (!drop[s] || !is_jan1(&r[i]))
 			continue;
 		r[i].dob_state = LINKAGE_DOB_NONE;
@@ -55,4 +57,22 @@ size_t linkage_drop_estimated_dobs(struct linkage_rec *r, size_t n, struct linka
 		k++;
 	}
 	return k;
+}
+
+/* Why the year and the year next to it, and nothing closer: a date written from an age is the day the age was
+ * given (or any day an officer picks) in the year the age implies, and the child was born that year or the
+ * year before, by whether the birthday had come yet; the day and month say nothing. Nothing narrower can be
+ * read from one record: which of the source's dates are estimates is not written (1 January's are dropped;
+ * the rest look like birthdays). Brothers and sisters born a year apart pass this test too; the pair is then
+ * judged on its other fields as any pair is (the weight keeps the unrelated birthdays' level), and a pair of
+ * siblings has unrelated given names, which the `given` and `twins` refusals judge. Measured on style d
+ * (docs/BENCHMARKS.md, "Round 29"). */
+bool linkage_dob_from_age(const struct linkage_rec *a, const struct linkage_rec *b)
+{
+	if (!a->dob_from_age && !b->dob_from_age)
+		return false;
+	if (a->dob_state != LINKAGE_DOB_VALID || b->dob_state != LINKAGE_DOB_VALID)
+		return false;
+	int dy = a->dob.y - b->dob.y;
+	return dy >= -1 && dy <= 1 && linkage_cmp_dob(a, b) == LD_ELSE;
 }

@@ -212,6 +212,8 @@ struct linkage_rec {
 	                          * each other's fields, or a family name given as a first name): linkage_tf_apply */
 	uint8_t family_as_given; /* the family name as written is commoner as a given name in the data (a child's
 	                          * given name in the family field): linkage_tf_apply */
+	uint8_t dob_from_age;    /* the record's source writes dates from an age (linkage_drop_estimated_dobs: its
+	                          * 1 January dates were dropped), so its other dates may be estimates too */
 };
 
 #define LINKAGE_MAX_SOURCES 14
@@ -242,6 +244,14 @@ struct linkage_estimates {
 	bool dropped[LINKAGE_MAX_SOURCES + 1];
 };
 size_t linkage_drop_estimated_dobs(struct linkage_rec *r, size_t n, struct linkage_estimates *est);
+/* The same pass marks every record of such a source (dob_from_age). Its dates that are not on 1 January are
+ * estimates as well in part (the day of the encounter, so many years back), and nothing in one of them says
+ * which: whether two birthdays that disagree may be one child's, one of them written from an age. True when
+ * both dates are valid and unrelated (linkage_cmp_dob ELSE), one record is of such a source and the two
+ * years are equal or adjacent (an age in whole years puts the birth in the year it implies or the one
+ * before). The `birthdays` refusal then does not refuse, nor `dob` a pair whose given names are equal as
+ * written (LINKAGE_REFUSE_AGE_DATES; the batch's dedupe.c). */
+bool linkage_dob_from_age(const struct linkage_rec *a, const struct linkage_rec *b);
 
 /* ---- comparison ---- */
 
@@ -345,7 +355,12 @@ enum {
 	                                        * it holds the record's given name as a middle name (or one edit from
 	                                        * one), judged as a given<->middle link (docs/LINKAGE.md, "Under a
 	                                        * middle name its component holds") */
-	LINKAGE_REFUSE_ALL = 0xFFFFFFu,
+	LINKAGE_REFUSE_AGE_DATES = 1u << 24, /* pair and cluster, a refusal lifted (switched like one): birthdays
+	                                      * unrelated but in one year or two adjacent ones, one of them written
+	                                      * by a source that writes dates from an age (linkage_dob_from_age),
+	                                      * refuse neither by `dob` (given names equal as written) nor by
+	                                      * `birthdays` (docs/LINKAGE.md, "Dates written from an age") */
+	LINKAGE_REFUSE_ALL = 0x1FFFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
 	 * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,

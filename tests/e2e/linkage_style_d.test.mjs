@@ -3,8 +3,9 @@
 // with a household through time, each agency with its own conventions and error process). Style d is far harder
 // than a, b or c for the method (docs/BENCHMARKS.md "Round 28b: style d"), so these floors are the worst case
 // measured over the harness's grid at this size (bench/robustness_linkage.sh, STYLES=d D_FAMILIES=440, seeds
-// 1-3, main's binary of 2026-12-07), less the noise between seeds: they catch a method that gets worse on data it
-// was not tuned on, not one that meets issue 16's bar. No timing is asserted.
+// 1-3, main's binary of 2026-12-07; the recall floor raised in round 29 to the worst of these cells with
+// `age_dates`), less the noise between seeds: they catch a method that gets worse on data it was not tuned on, not
+// one that meets issue 16's bar. No timing is asserted.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,7 +23,10 @@ const SEED = 1;
 // 47 cells): recall 0.6990 (seed 2, dob_estimate x2), precision 0.9803 and 3 twin clusters (seed 3, moves x2),
 // precision 0.9921 (seed 2, translit x0.5), 2 twin clusters (seed 1, head_name x2). The default at seed 1: P 0.9979
 // R 0.8384, no twin cluster. Floors: those worst values less the noise a seed moves a cell by at this size
-// (about 0.02 of recall, 0.005 of precision).
+// (about 0.02 of recall, 0.005 of precision). Round 29 (`age_dates`, docs/BENCHMARKS.md "Round 29"), the same five
+// cells: recall 0.8725, 0.7871 (dob_estimate x2, the worst), 0.8205, 0.8496, 0.8525; precision 0.9979, 0.9968,
+// 0.9798 (moves x2, the worst), 0.9911, 0.9982; twin clusters 0, 0, 3, 1, 2. The recall floor is 0.7871 less
+// 0.02; precision and twin clusters did not move.
 const GRID = [
   ['default', 1, []],
   ['dob_estimate x2', 2, ['--scale', 'dob_estimate=2']],
@@ -30,7 +34,7 @@ const GRID = [
   ['translit x0.5', 2, ['--scale', 'translit=0.5']],
   ['head_name x2', 1, ['--scale', 'head_name=2']],
 ];
-const FLOORS = { precision: 0.975, recall: 0.68, twinClusters: 3 };
+const FLOORS = { precision: 0.975, recall: 0.76, twinClusters: 3 };
 
 let dir;
 before(() => { dir = tempDir('linkage-style-d'); });
