@@ -2820,11 +2820,14 @@ static size_t find_ambiguous(struct uf *u, const struct linkage_rec *recs, size_
  * but for one thing: a cannot-link edge (cannot 2) may run to a record of another component, and uf_conflict
  * walks the edges of a root, finding each one's far end. Such an edge can never be between the two
  * components a pass compares, so it is counted in its records' nedges (which choose the side walked, as
- * before) but left out of the lists. The components are then dealt out to parts by a hash of their smallest
- * record, one part a task on the pool: each part's pairs keep s's order (sorted on their own), its refusals,
- * holds and ambiguous records are its own, and the parts' counts add up: the clusters, probabilities and
- * counts are those of one pass over all pairs, for any number of parts. At a million records of style c
- * the largest component held 794 of 2.7M pairs (docs/BENCHMARKS.md, r-linkspeed26). */
+ * before) but left out of the lists. The components are then dealt out to parts, one part a task on the
+ * pool: each part's pairs keep s's order (sorted on their own), its refusals, holds and ambiguous records are
+ * its own, and the parts' counts add up: the clusters, probabilities and counts are those of one pass over
+ * all pairs, for any number of parts, however the components are dealt. At a million records of style c
+ * the largest component held 794 of 2.7M pairs (docs/BENCHMARKS.md, r-linkspeed26); of style d, 3.43M of
+ * 7.58M (340,327 records chained by pairs of one given name between the thresholds, cannot 4), and dealt
+ * by a hash its part took 5.56M pairs, the other 2.02M: so the largest components go first, each to the
+ * part with the fewest pairs so far (cluster_parts; docs/BENCHMARKS.md, r-linkspeed31). */
 
 struct cluster_part {
 	struct scored *s, *tmp;    /* the part's pairs, and scratch for their sort (as many) */
@@ -2880,9 +2883,25 @@ static void cluster_part(void *ctx, size_t p)
 	cp->rc = 0;
 }
 
+struct comp_load {
+	uint32_t root, pairs; /* a component (its smallest record) and the pairs of s listed with it */
+};
+
+/* Most pairs first, then by root: an order that depends on the data only. */
+static int cmp_comp_load(const void *x, const void *y)
+{
+	const struct comp_load *a = x, *b = y;
+	if (a->pairs != b->pairs)
+		return a->pairs > b->pairs ? -1 : 1;
+	return (a->root > b->root) - (a->root < b->root);
+}
+
 /* Each record's component (comp: its smallest record) through the pairs of s that a pass may follow
- * (cannot 0, 3, 4, 5), and its part of k, by a hash of the component. */
-static void cluster_parts(const struct scored *s, size_t ns, size_t n, unsigned k, uint32_t *comp, uint8_t *part)
+ * (cannot 0, 3, 4, 5), and its part of k. A part's work goes with the pairs listed with it (each pair goes
+ * with its first record's component), so the components are dealt largest first, each to the part with
+ * the fewest pairs so far (ties to the lowest part: the parts depend on the data only); a component
+ * without pairs, by a hash of its root. Returns -1 when out of memory. */
+static int cluster_parts(const struct scored *s, size_t ns, size_t n, unsigned k, uint32_t *comp, uint8_t *part)
 {
 	for (size_t i = 0; i < n; i++)
 		comp[i] = (uint32_t)i;
@@ -2900,10 +2919,41 @@ static void cluster_parts(const struct scored *s, size_t ns, size_t n, unsigned 
 			comp[a] = b;
 	}
 	/* a root is its component's smallest record, so comp[i] <= i: in index order each one's root is known */
-	for (size_t i = 0; i < n; i++) {
-		uint32_t r = comp[i] = comp[comp[i]];
-		part[i] = (uint8_t)(((uint64_t)(uint32_t)(r * 0x9E3779B1u) * k) >> 32);
+	for (size_t i = 0; i < n; i++)
+		comp[i] = comp[comp[i]];
+	uint32_t *cnt = calloc(n ? n : 1, sizeof *cnt);
+	if (!cnt)
+		return -1;
+	size_t nc = 0;
+	for (size_t i = 0; i < ns; i++)
+		nc += cnt[comp[s[i].a]]++ == 0;
+	struct comp_load *c = malloc((nc ? nc : 1) * sizeof *c);
+	if (!c) {
+		free(cnt);
+		return -1;
 	}
+	nc = 0;
+	for (size_t i = 0; i < n; i++)
+		if (cnt[i])
+			c[nc++] = (struct comp_load){(uint32_t)i, cnt[i]};
+	free(cnt);
+	qsort(c, nc, sizeof *c, cmp_comp_load);
+	for (size_t i = 0; i < n; i++)
+		if (comp[i] == i)
+			part[i] = (uint8_t)(((uint64_t)(uint32_t)((uint32_t)i * 0x9E3779B1u) * k) >> 32);
+	uint64_t load[64] = {0};
+	for (size_t i = 0; i < nc; i++) {
+		unsigned best = 0;
+		for (unsigned p = 1; p < k; p++)
+			if (load[p] < load[best])
+				best = p;
+		part[c[i].root] = (uint8_t)best;
+		load[best] += c[i].pairs;
+	}
+	free(c);
+	for (size_t i = 0; i < n; i++)
+		part[i] = part[comp[i]];
+	return 0;
 }
 
 static int cluster(const struct linkage_rec *recs, size_t n, const struct linkage_model *m,
@@ -2969,7 +3019,8 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 		 * between two components (cannot 1 or 2) goes with its first record's: there it is only counted. */
 		size_t at[64] = {0};
 		uint32_t edges[64] = {0};
-		cluster_parts(s, ns, n, k, comp, part);
+		if (cluster_parts(s, ns, n, k, comp, part) != 0)
+			goto out;
 		for (size_t i = 0; i < ns; i++) {
 			parts[part[s[i].a]].ns++;
 			if (s[i].cannot != 2)
