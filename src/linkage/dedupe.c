@@ -268,19 +268,93 @@ void linkage_prepare_many(const struct linkage_input *in, size_t n, struct linka
 	pool_run(threads ? threads : 1, (n + CHUNK_PREPARE - 1) / CHUNK_PREPARE, prepare_chunk, &j, &o, "prepare");
 }
 
-/* ---- growable arrays ---- */
+/* ---- candidate pairs: two records and the number of their comparison vector ----
+ * A million records of style d make 30.8M candidate pairs but only 66,590 distinct comparison vectors (with
+ * their rule bits): a pair keeps the vector's number in a table of them (12 bytes, where struct
+ * linkage_pair takes 16: 123 MB less at that size), and the table counts the pairs of each vector as they
+ * are found, on the threads, which is all training's EM and lambda read of them (docs/BENCHMARKS.md,
+ * r-linkspeed31). Each chunk of blocking numbers its own vectors; its table is merged into the whole one,
+ * and its pairs renumbered, as the chunks are joined in order: the numbers depend on the data only. */
+struct cpair {
+	uint32_t a, b; /* record indices, a < b */
+	uint32_t pat;  /* the pair's vector: gam.g[pat] */
+};
+
+struct gamtab {
+	linkage_gamma *g; /* by number */
+	uint64_t *count;  /* pairs with each */
+	uint32_t *slot;   /* open addressing: a number + 1, 0 empty */
+	size_t n, cap, nslots;
+};
+
+/* The number of g in t, added (count 0) when new; -1 when out of memory. */
+static int64_t gamtab_id(struct gamtab *t, linkage_gamma g)
+{
+	if ((t->n + 1) * 2 > t->nslots) {
+		size_t ns = t->nslots ? t->nslots * 2 : 1024;
+		uint32_t *sl = calloc(ns, sizeof *sl);
+		if (!sl)
+			return -1;
+		for (size_t i = 0; i < t->n; i++) {
+			size_t k = rng_mix64(t->g[i]) & (ns - 1);
+			while (sl[k])
+				k = (k + 1) & (ns - 1);
+			sl[k] = (uint32_t)i + 1;
+		}
+		free(t->slot);
+		t->slot = sl;
+		t->nslots = ns;
+	}
+	size_t k = rng_mix64(g) & (t->nslots - 1);
+	while (t->slot[k] && t->g[t->slot[k] - 1] != g)
+		k = (k + 1) & (t->nslots - 1);
+	if (t->slot[k])
+		return t->slot[k] - 1;
+	if (t->n == UINT32_MAX - 1)
+		return -1;
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 256;
+		linkage_gamma *ng = realloc(t->g, nc * sizeof *ng);
+		if (!ng)
+			return -1;
+		t->g = ng;
+		uint64_t *ncount = realloc(t->count, nc * sizeof *ncount);
+		if (!ncount)
+			return -1;
+		t->count = ncount;
+		t->cap = nc;
+	}
+	t->g[t->n] = g;
+	t->count[t->n] = 0;
+	t->slot[k] = (uint32_t)t->n + 1;
+	return (int64_t)t->n++;
+}
+
+static void gamtab_free(struct gamtab *t)
+{
+	free(t->g);
+	free(t->count);
+	free(t->slot);
+	memset(t, 0, sizeof *t);
+}
 
 struct pairvec {
-	struct linkage_pair *v;
+	struct cpair *v;
 	size_t n, cap;
+	struct gamtab gam; /* the vectors v's pairs number */
 	bool oom;
 };
 
 static void pv_push(struct pairvec *pv, uint32_t a, uint32_t b, linkage_gamma g)
 {
+	int64_t id = gamtab_id(&pv->gam, g);
+	if (id < 0) {
+		pv->oom = true;
+		return;
+	}
 	if (pv->n == pv->cap) {
 		size_t nc = pv->cap ? pv->cap * 2 : 1024;
-		struct linkage_pair *nv = realloc(pv->v, nc * sizeof *nv);
+		struct cpair *nv = realloc(pv->v, nc * sizeof *nv);
 		if (!nv) {
 			pv->oom = true;
 			return;
@@ -288,7 +362,22 @@ static void pv_push(struct pairvec *pv, uint32_t a, uint32_t b, linkage_gamma g)
 		pv->v = nv;
 		pv->cap = nc;
 	}
-	pv->v[pv->n++] = (struct linkage_pair){a, b, g};
+	pv->gam.count[id]++;
+	pv->v[pv->n++] = (struct cpair){a, b, (uint32_t)id};
+}
+
+/* Pair i of pv as struct linkage_pair. */
+static struct linkage_pair pv_pair(const struct pairvec *pv, size_t i)
+{
+	const struct cpair *c = &pv->v[i];
+	return (struct linkage_pair){c->a, c->b, pv->gam.g[c->pat]};
+}
+
+static void pv_free(struct pairvec *pv)
+{
+	free(pv->v);
+	gamtab_free(&pv->gam);
+	memset(pv, 0, sizeof *pv);
 }
 
 /* ---- blocking: (key, record) entries sorted by key ---- */
@@ -579,18 +668,32 @@ static int block_and_compare(const struct linkage_rec *recs, size_t n, const str
 				size_t nc = all->cap ? all->cap : 1 << 16;
 				while (nc < all->n + outs[c].n)
 					nc *= 2;
-				struct linkage_pair *nv = realloc(all->v, nc * sizeof *nv);
+				struct cpair *nv = realloc(all->v, nc * sizeof *nv);
 				if (!nv)
 					goto out;
 				all->v = nv;
 				all->cap = nc;
 			}
-			if (outs[c].n)
-				memcpy(all->v + all->n, outs[c].v, outs[c].n * sizeof *outs[c].v);
+			/* the chunk's vectors into the whole table, its pairs renumbered */
+			struct gamtab *lt = &outs[c].gam;
+			uint32_t *map = malloc((lt->n ? lt->n : 1) * sizeof *map);
+			if (!map)
+				goto out;
+			for (size_t v = 0; v < lt->n; v++) {
+				int64_t id = gamtab_id(&all->gam, lt->g[v]);
+				if (id < 0) {
+					free(map);
+					goto out;
+				}
+				all->gam.count[id] += lt->count[v];
+				map[v] = (uint32_t)id;
+			}
+			for (size_t i = 0; i < outs[c].n; i++)
+				all->v[all->n + i] = (struct cpair){outs[c].v[i].a, outs[c].v[i].b, map[outs[c].v[i].pat]};
+			free(map);
 			all->n += outs[c].n;
 			res->rule_pairs[rule] += outs[c].n;
-			free(outs[c].v);
-			outs[c].v = NULL;
+			pv_free(&outs[c]);
 		}
 		free(outs);
 		outs = NULL;
@@ -598,7 +701,7 @@ static int block_and_compare(const struct linkage_rec *recs, size_t n, const str
 	rc = 0;
 out:
 	for (size_t c = 0; outs && c < nch; c++)
-		free(outs[c].v);
+		pv_free(&outs[c]);
 	free(outs);
 	free(keys);
 	free(e);
@@ -796,7 +899,8 @@ static int train_by_source(const struct linkage_rec *recs, const struct pairvec 
 	/* Keys: the pair's vector with its source pair in bits 41-47, counted (a hash table), then sorted. */
 	struct patterns pt = {0};
 	for (size_t i = 0; i < pairs->n; i++) {
-		unsigned rules = (unsigned)(pairs->v[i].gamma >> 48);
+		linkage_gamma gi = pairs->gam.g[pairs->v[i].pat];
+		unsigned rules = (unsigned)(gi >> 48);
 		bool trains = false;
 		for (unsigned r = 0; r < LR_NRULES; r++)
 			trains |= rule_trains[r] && (rules & (1u << r));
@@ -810,7 +914,7 @@ static int train_by_source(const struct linkage_rec *recs, const struct pairvec 
 			nk = key[1] != key[0] ? 2 : 1;
 		}
 		for (unsigned j = 0; j < nk; j++)
-			if (patterns_add(&pt, pairs->v[i].gamma | ((linkage_gamma)key[j] << SOURCE_PAIR_SHIFT)) != 0) {
+			if (patterns_add(&pt, gi | ((linkage_gamma)key[j] << SOURCE_PAIR_SHIFT)) != 0) {
 				free(pt.g);
 				free(pt.count);
 				return -1;
@@ -953,29 +1057,23 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 	/* m: one EM per blocking rule over the pairs that rule finds, with the fields it forces to agree
 	 * held out; each field's m is the average over the rules that estimated it, weighted by how many
 	 * matching pairs each rule's EM believed it saw. */
-	struct patterns pt = {0};
-	for (size_t i = 0; i < pairs->n; i++)
-		if (patterns_add(&pt, pairs->v[i].gamma) != 0) {
-			free(pt.g);
-			free(pt.count);
-			return -1;
-		}
-	linkage_gamma *g = malloc((pt.n ? pt.n : 1) * sizeof *g);
-	uint64_t *cnt = malloc((pt.n ? pt.n : 1) * sizeof *cnt);
+	/* The distinct vectors and their counts: blocking's table (struct gamtab). */
+	const struct gamtab *pt = &pairs->gam;
+	linkage_gamma *g = malloc((pt->n ? pt->n : 1) * sizeof *g);
+	uint64_t *cnt = malloc((pt->n ? pt->n : 1) * sizeof *cnt);
 	if (!g || !cnt) {
 		free(g);
 		free(cnt);
-		free(pt.g);
-		free(pt.count);
 		return -1;
 	}
-	/* A fixed order for the sums (the hash table's order depends on its growth, not on threads, but
-	 * sorting makes the model independent of anything but the set of patterns). */
+	/* A fixed order for the sums (the table's order is the order the vectors were first found, the same
+	 * for any number of threads, but sorting makes the model independent of anything but the set of
+	 * patterns). */
 	size_t np = 0;
-	for (size_t i = 0; i < pt.cap; i++)
-		if (pt.count[i]) {
-			g[np] = pt.g[i];
-			cnt[np++] = pt.count[i];
+	for (size_t i = 0; i < pt->n; i++)
+		if (pt->count[i]) {
+			g[np] = pt->g[i];
+			cnt[np++] = pt->count[i];
 		}
 	{
 		struct keyed {
@@ -985,8 +1083,6 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 		if (!kc) {
 			free(g);
 			free(cnt);
-			free(pt.g);
-			free(pt.count);
 			return -1;
 		}
 		for (size_t i = 0; i < np; i++)
@@ -998,8 +1094,6 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 		}
 		free(kc);
 	}
-	free(pt.g);
-	free(pt.count);
 
 	double msum[LF_NFIELD][LINKAGE_MAX_LEVELS], wsum[LF_NFIELD];
 	memset(msum, 0, sizeof msum);
@@ -1192,7 +1286,8 @@ static const struct name_pair *name_pairs_find(const struct name_pairs *np, uint
 struct score_job {
 	const struct linkage_rec *recs;
 	const struct linkage_model *m;
-	const struct linkage_pair *pairs;
+	const struct cpair *pairs;
+	const linkage_gamma *gam; /* the pairs' vectors, by number */
 	size_t n;
 	double keep_weight; /* keep links and cannot-link edges at or above this weight */
 	struct scored **out;
@@ -1330,14 +1425,15 @@ static void score_chunk(void *ctx, size_t c)
 	if (!o)
 		return;
 	for (size_t i = lo; i < hi; i++) {
-		const struct linkage_pair *p = &j->pairs[i];
+		const struct cpair *cp = &j->pairs[i];
+		const struct linkage_pair pp = {cp->a, cp->b, j->gam[cp->pat]}, *p = &pp;
 		/* The two records of a pair some ahead: their frequencies and source (one line of each) are all
 		 * of them a pair's weight reads, with the name hashes (same_given), and they lie anywhere. */
 		if (i + 8 < hi) {
-			__builtin_prefetch(&j->recs[p[8].a].tf_given);
-			__builtin_prefetch(&j->recs[p[8].b].tf_given);
-			__builtin_prefetch(&j->recs[p[8].a].given_h);
-			__builtin_prefetch(&j->recs[p[8].b].given_h);
+			__builtin_prefetch(&j->recs[cp[8].a].tf_given);
+			__builtin_prefetch(&j->recs[cp[8].b].tf_given);
+			__builtin_prefetch(&j->recs[cp[8].a].given_h);
+			__builtin_prefetch(&j->recs[cp[8].b].given_h);
 		}
 		double w = linkage_pair_weight_tbl(j->m, (const double (*)[LINKAGE_MAX_LEVELS])j->tbl, j->prior, &memo,
 						   j->recs, p);
@@ -3361,7 +3457,7 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 	}
 	free(byid);
 	for (size_t i = 0; i < pairs->n; i++) {
-		linkage_gamma g = pairs->v[i].gamma;
+		linkage_gamma g = pairs->gam.g[pairs->v[i].pat];
 		unsigned idl = linkage_gamma_level(g, kind ? LF_UPN : LF_NHS), fam = linkage_gamma_level(g, LF_FAMILY);
 		unsigned given = linkage_gamma_level(g, LF_GIVEN);
 		/* Twins: one birthday, one family name, one home (the same postcode or address) */
@@ -3637,7 +3733,7 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 		if (train(recs, n, &pairs, model, o, threads) != 0)
 			goto fail;
 		if (o->train_only) {
-			free(pairs.v);
+			pv_free(&pairs);
 			free(use.h);
 			free(res->cluster);
 			free(res->probability);
@@ -3661,7 +3757,7 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	reviews = calloc(nch ? nch : 1, sizeof *reviews);
 	if (!outs || !nouts || !reviews)
 		goto fail;
-	struct score_job sj = {.recs = recs, .m = model, .pairs = pairs.v, .n = pairs.n, .out = outs, .nout = nouts, .reviews = reviews,
+	struct score_job sj = {.recs = recs, .m = model, .pairs = pairs.v, .gam = pairs.gam.g, .n = pairs.n, .out = outs, .nout = nouts, .reviews = reviews,
 			       .use = &use, .mains = &names.mains, .npairs = &npairs};
 	linkage_weight_table(model, sj.tbl);
 	sj.prior = linkage_prior_weight(model);
@@ -3678,10 +3774,8 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 		ns += nouts[c];
 		res->reviews += reviews[c];
 	}
-	if (!o->keep_pairs) { /* clustering needs the accepted links alone: the candidate pairs go first */
-		free(pairs.v);
-		pairs.v = NULL;
-	}
+	if (!o->keep_pairs) /* clustering needs the accepted links alone: the candidate pairs go first */
+		pv_free(&pairs);
 	all = malloc((ns ? ns : 1) * sizeof *all);
 	if (!all)
 		goto fail;
@@ -3704,11 +3798,14 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	free(npairs.v);
 	npairs.v = NULL;
 	if (o->keep_pairs) {
-		res->pairs = pairs.v;
+		res->pairs = malloc((pairs.n ? pairs.n : 1) * sizeof *res->pairs);
+		if (!res->pairs)
+			goto fail;
+		for (size_t i = 0; i < pairs.n; i++)
+			res->pairs[i] = pv_pair(&pairs, i);
 		res->npairs = pairs.n;
-		pairs.v = NULL;
 	}
-	free(pairs.v);
+	pv_free(&pairs);
 	free(use.h);
 	free(all);
 	free(outs);
@@ -3728,7 +3825,7 @@ fail:
 	free(nouts);
 	free(reviews);
 	free(all);
-	free(pairs.v);
+	pv_free(&pairs);
 	linkage_result_free(res);
 	return -1;
 }
