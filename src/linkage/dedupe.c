@@ -1210,24 +1210,29 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 
 /* ---- scoring ---- */
 
+/* 16 bytes: the flags in one 32-bit word (levels are 4 bits in a comparison vector). At a million records
+ * of style d clustering holds 7.6M of these twice (the pairs and their parts' copy): 60 MB less than at 20
+ * bytes, at the run's peak (docs/BENCHMARKS.md, r-linkspeed31). */
 struct scored {
 	uint32_t a, b;
 	float weight;
-	uint8_t cannot; /* 0 may link, 1 not this pair, 2 never in one cluster, 3 a nameless record's
-	                 * candidate between the thresholds, never merged (merge_weak weighs it), 4 a pair of
-	                 * one given name as written between the thresholds, never merged (stray_hold, own_name),
-	                 * 5 as 1, a pair of unrelated given names at the link threshold (twins_gave_way) that
-	                 * only merge_lone_middle may merge */
-	uint8_t idmatch; /* an equal valid NHS number or UPN */
-	uint8_t twin_level; /* the given-name level of a twin-like pair (twinlike()), else 0 */
-	uint8_t kind;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it), 2 "sex" */
-	uint8_t bridge;     /* the link shows a child known by a middle name (given level "swapped") */
-	uint8_t same_name : 1;  /* the given names are equal (crossed or not) */
-	uint8_t same_written : 1; /* the given names as written are equal (same_given: own_links asks it of
-	                           * every link, twice, where the two records are cache misses) */
-	uint8_t weak;       /* no given-name evidence or no birthday evidence (weaklink()) */
-	uint8_t middle;     /* the middle-name level */
+	unsigned cannot : 3; /* 0 may link, 1 not this pair, 2 never in one cluster, 3 a nameless record's
+	                      * candidate between the thresholds, never merged (merge_weak weighs it), 4 a pair of
+	                      * one given name as written between the thresholds, never merged (stray_hold, own_name),
+	                      * 5 as 1, a pair of unrelated given names at the link threshold (twins_gave_way) that
+	                      * only merge_lone_middle may merge */
+	unsigned idmatch : 1;    /* an equal valid NHS number or UPN */
+	unsigned twin_level : 4; /* the given-name level of a twin-like pair (twinlike()), else 0 */
+	unsigned kind : 2;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it), 2 "sex" */
+	unsigned bridge : 1;     /* the link shows a child known by a middle name (given level "swapped") */
+	unsigned same_name : 1;  /* the given names are equal (crossed or not) */
+	unsigned same_written : 1; /* the given names as written are equal (same_given: own_links asks it of
+	                            * every link, twice, where the two records are cache misses) */
+	unsigned weak : 1;       /* no given-name evidence or no birthday evidence (weaklink()) */
+	unsigned middle : 4;     /* the middle-name level */
 };
+_Static_assert(sizeof(struct scored) == 16, "struct scored is 16 bytes");
+_Static_assert(LINKAGE_MAX_LEVELS <= 16, "a level fits struct scored's 4 bits");
 
 /* Given names in use: carried by records of two or more (family name, date of birth) pairs in the input,
  * as parents' names for children are; a slip of the keyboard seldom is. Sorted hashes of such names. */
@@ -2650,8 +2655,9 @@ oom:
  * that twins could make the given name is what says which child a record is: a twin's record "Olhe" beside
  * her own "Olha" (one edit) and her sister Yulia (the same sound) goes to Olha first, and Yulia's component
  * then refuses them (different NHS numbers). The weights are the fitted model's: no fixed order of levels.
- * A stable counting sort over the levels. Returns NULL when out of memory. */
-static size_t *name_order(const struct linkage_model *m, const struct scored *s, size_t ns)
+ * A stable counting sort over the levels. Indices of 32 bits (a part of style d at a million holds 3.8M links,
+ * two parts at once: 30 MB less than size_t's); returns NULL when out of memory or past them. */
+static uint32_t *name_order(const struct linkage_model *m, const struct scored *s, size_t ns)
 {
 	double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS];
 	linkage_weight_table(m, tbl);
@@ -2666,7 +2672,8 @@ static size_t *name_order(const struct linkage_model *m, const struct scored *s,
 		}
 	for (unsigned r = 0; r < LINKAGE_MAX_LEVELS; r++)
 		rank[lv[r]] = r;
-	size_t cnt[LINKAGE_MAX_LEVELS + 1] = {0}, *ord = malloc((ns ? ns : 1) * sizeof *ord);
+	size_t cnt[LINKAGE_MAX_LEVELS + 1] = {0};
+	uint32_t *ord = ns < UINT32_MAX ? malloc((ns ? ns : 1) * sizeof *ord) : NULL;
 	if (!ord)
 		return NULL;
 	for (size_t i = 0; i < ns; i++) {
@@ -2680,7 +2687,7 @@ static size_t *name_order(const struct linkage_model *m, const struct scored *s,
 	}
 	for (size_t i = 0; i < ns; i++) {
 		unsigned l = s[i].twin_level;
-		ord[cnt[l && l < LINKAGE_MAX_LEVELS && !s[i].idmatch ? rank[l] : LINKAGE_MAX_LEVELS]++] = i;
+		ord[cnt[l && l < LINKAGE_MAX_LEVELS && !s[i].idmatch ? rank[l] : LINKAGE_MAX_LEVELS]++] = (uint32_t)i;
 	}
 	return ord;
 }
@@ -2757,7 +2764,7 @@ static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, c
 {
 	bool defer = (u->refuse & LINKAGE_REFUSE_WEAK) != 0, stray = (u->refuse & LINKAGE_REFUSE_STRAY) != 0;
 	uint32_t *off = NULL, *lk = NULL;
-	size_t *ord = (u->refuse & LINKAGE_REFUSE_NAME_ORDER) ? name_order(u->model, s, ns) : NULL;
+	uint32_t *ord = (u->refuse & LINKAGE_REFUSE_NAME_ORDER) ? name_order(u->model, s, ns) : NULL;
 	if ((u->refuse & LINKAGE_REFUSE_NAME_ORDER) && !ord)
 		return -1;
 	/* own_name: each record's pairs of its own given name, and their accepted links (own_group_refuse) */
