@@ -268,19 +268,93 @@ void linkage_prepare_many(const struct linkage_input *in, size_t n, struct linka
 	pool_run(threads ? threads : 1, (n + CHUNK_PREPARE - 1) / CHUNK_PREPARE, prepare_chunk, &j, &o, "prepare");
 }
 
-/* ---- growable arrays ---- */
+/* ---- candidate pairs: two records and the number of their comparison vector ----
+ * A million records of style d make 30.8M candidate pairs but only 66,590 distinct comparison vectors (with
+ * their rule bits): a pair keeps the vector's number in a table of them (12 bytes, where struct
+ * linkage_pair takes 16: 123 MB less at that size), and the table counts the pairs of each vector as they
+ * are found, on the threads, which is all training's EM and lambda read of them (docs/BENCHMARKS.md,
+ * r-linkspeed31). Each chunk of blocking numbers its own vectors; its table is merged into the whole one,
+ * and its pairs renumbered, as the chunks are joined in order: the numbers depend on the data only. */
+struct cpair {
+	uint32_t a, b; /* record indices, a < b */
+	uint32_t pat;  /* the pair's vector: gam.g[pat] */
+};
+
+struct gamtab {
+	linkage_gamma *g; /* by number */
+	uint64_t *count;  /* pairs with each */
+	uint32_t *slot;   /* open addressing: a number + 1, 0 empty */
+	size_t n, cap, nslots;
+};
+
+/* The number of g in t, added (count 0) when new; -1 when out of memory. */
+static int64_t gamtab_id(struct gamtab *t, linkage_gamma g)
+{
+	if ((t->n + 1) * 2 > t->nslots) {
+		size_t ns = t->nslots ? t->nslots * 2 : 1024;
+		uint32_t *sl = calloc(ns, sizeof *sl);
+		if (!sl)
+			return -1;
+		for (size_t i = 0; i < t->n; i++) {
+			size_t k = rng_mix64(t->g[i]) & (ns - 1);
+			while (sl[k])
+				k = (k + 1) & (ns - 1);
+			sl[k] = (uint32_t)i + 1;
+		}
+		free(t->slot);
+		t->slot = sl;
+		t->nslots = ns;
+	}
+	size_t k = rng_mix64(g) & (t->nslots - 1);
+	while (t->slot[k] && t->g[t->slot[k] - 1] != g)
+		k = (k + 1) & (t->nslots - 1);
+	if (t->slot[k])
+		return t->slot[k] - 1;
+	if (t->n == UINT32_MAX - 1)
+		return -1;
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 256;
+		linkage_gamma *ng = realloc(t->g, nc * sizeof *ng);
+		if (!ng)
+			return -1;
+		t->g = ng;
+		uint64_t *ncount = realloc(t->count, nc * sizeof *ncount);
+		if (!ncount)
+			return -1;
+		t->count = ncount;
+		t->cap = nc;
+	}
+	t->g[t->n] = g;
+	t->count[t->n] = 0;
+	t->slot[k] = (uint32_t)t->n + 1;
+	return (int64_t)t->n++;
+}
+
+static void gamtab_free(struct gamtab *t)
+{
+	free(t->g);
+	free(t->count);
+	free(t->slot);
+	memset(t, 0, sizeof *t);
+}
 
 struct pairvec {
-	struct linkage_pair *v;
+	struct cpair *v;
 	size_t n, cap;
+	struct gamtab gam; /* the vectors v's pairs number */
 	bool oom;
 };
 
 static void pv_push(struct pairvec *pv, uint32_t a, uint32_t b, linkage_gamma g)
 {
+	int64_t id = gamtab_id(&pv->gam, g);
+	if (id < 0) {
+		pv->oom = true;
+		return;
+	}
 	if (pv->n == pv->cap) {
 		size_t nc = pv->cap ? pv->cap * 2 : 1024;
-		struct linkage_pair *nv = realloc(pv->v, nc * sizeof *nv);
+		struct cpair *nv = realloc(pv->v, nc * sizeof *nv);
 		if (!nv) {
 			pv->oom = true;
 			return;
@@ -288,7 +362,22 @@ static void pv_push(struct pairvec *pv, uint32_t a, uint32_t b, linkage_gamma g)
 		pv->v = nv;
 		pv->cap = nc;
 	}
-	pv->v[pv->n++] = (struct linkage_pair){a, b, g};
+	pv->gam.count[id]++;
+	pv->v[pv->n++] = (struct cpair){a, b, (uint32_t)id};
+}
+
+/* Pair i of pv as struct linkage_pair. */
+static struct linkage_pair pv_pair(const struct pairvec *pv, size_t i)
+{
+	const struct cpair *c = &pv->v[i];
+	return (struct linkage_pair){c->a, c->b, pv->gam.g[c->pat]};
+}
+
+static void pv_free(struct pairvec *pv)
+{
+	free(pv->v);
+	gamtab_free(&pv->gam);
+	memset(pv, 0, sizeof *pv);
 }
 
 /* ---- blocking: (key, record) entries sorted by key ---- */
@@ -579,18 +668,32 @@ static int block_and_compare(const struct linkage_rec *recs, size_t n, const str
 				size_t nc = all->cap ? all->cap : 1 << 16;
 				while (nc < all->n + outs[c].n)
 					nc *= 2;
-				struct linkage_pair *nv = realloc(all->v, nc * sizeof *nv);
+				struct cpair *nv = realloc(all->v, nc * sizeof *nv);
 				if (!nv)
 					goto out;
 				all->v = nv;
 				all->cap = nc;
 			}
-			if (outs[c].n)
-				memcpy(all->v + all->n, outs[c].v, outs[c].n * sizeof *outs[c].v);
+			/* the chunk's vectors into the whole table, its pairs renumbered */
+			struct gamtab *lt = &outs[c].gam;
+			uint32_t *map = malloc((lt->n ? lt->n : 1) * sizeof *map);
+			if (!map)
+				goto out;
+			for (size_t v = 0; v < lt->n; v++) {
+				int64_t id = gamtab_id(&all->gam, lt->g[v]);
+				if (id < 0) {
+					free(map);
+					goto out;
+				}
+				all->gam.count[id] += lt->count[v];
+				map[v] = (uint32_t)id;
+			}
+			for (size_t i = 0; i < outs[c].n; i++)
+				all->v[all->n + i] = (struct cpair){outs[c].v[i].a, outs[c].v[i].b, map[outs[c].v[i].pat]};
+			free(map);
 			all->n += outs[c].n;
 			res->rule_pairs[rule] += outs[c].n;
-			free(outs[c].v);
-			outs[c].v = NULL;
+			pv_free(&outs[c]);
 		}
 		free(outs);
 		outs = NULL;
@@ -598,7 +701,7 @@ static int block_and_compare(const struct linkage_rec *recs, size_t n, const str
 	rc = 0;
 out:
 	for (size_t c = 0; outs && c < nch; c++)
-		free(outs[c].v);
+		pv_free(&outs[c]);
 	free(outs);
 	free(keys);
 	free(e);
@@ -796,7 +899,8 @@ static int train_by_source(const struct linkage_rec *recs, const struct pairvec 
 	/* Keys: the pair's vector with its source pair in bits 41-47, counted (a hash table), then sorted. */
 	struct patterns pt = {0};
 	for (size_t i = 0; i < pairs->n; i++) {
-		unsigned rules = (unsigned)(pairs->v[i].gamma >> 48);
+		linkage_gamma gi = pairs->gam.g[pairs->v[i].pat];
+		unsigned rules = (unsigned)(gi >> 48);
 		bool trains = false;
 		for (unsigned r = 0; r < LR_NRULES; r++)
 			trains |= rule_trains[r] && (rules & (1u << r));
@@ -810,7 +914,7 @@ static int train_by_source(const struct linkage_rec *recs, const struct pairvec 
 			nk = key[1] != key[0] ? 2 : 1;
 		}
 		for (unsigned j = 0; j < nk; j++)
-			if (patterns_add(&pt, pairs->v[i].gamma | ((linkage_gamma)key[j] << SOURCE_PAIR_SHIFT)) != 0) {
+			if (patterns_add(&pt, gi | ((linkage_gamma)key[j] << SOURCE_PAIR_SHIFT)) != 0) {
 				free(pt.g);
 				free(pt.count);
 				return -1;
@@ -953,29 +1057,23 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 	/* m: one EM per blocking rule over the pairs that rule finds, with the fields it forces to agree
 	 * held out; each field's m is the average over the rules that estimated it, weighted by how many
 	 * matching pairs each rule's EM believed it saw. */
-	struct patterns pt = {0};
-	for (size_t i = 0; i < pairs->n; i++)
-		if (patterns_add(&pt, pairs->v[i].gamma) != 0) {
-			free(pt.g);
-			free(pt.count);
-			return -1;
-		}
-	linkage_gamma *g = malloc((pt.n ? pt.n : 1) * sizeof *g);
-	uint64_t *cnt = malloc((pt.n ? pt.n : 1) * sizeof *cnt);
+	/* The distinct vectors and their counts: blocking's table (struct gamtab). */
+	const struct gamtab *pt = &pairs->gam;
+	linkage_gamma *g = malloc((pt->n ? pt->n : 1) * sizeof *g);
+	uint64_t *cnt = malloc((pt->n ? pt->n : 1) * sizeof *cnt);
 	if (!g || !cnt) {
 		free(g);
 		free(cnt);
-		free(pt.g);
-		free(pt.count);
 		return -1;
 	}
-	/* A fixed order for the sums (the hash table's order depends on its growth, not on threads, but
-	 * sorting makes the model independent of anything but the set of patterns). */
+	/* A fixed order for the sums (the table's order is the order the vectors were first found, the same
+	 * for any number of threads, but sorting makes the model independent of anything but the set of
+	 * patterns). */
 	size_t np = 0;
-	for (size_t i = 0; i < pt.cap; i++)
-		if (pt.count[i]) {
-			g[np] = pt.g[i];
-			cnt[np++] = pt.count[i];
+	for (size_t i = 0; i < pt->n; i++)
+		if (pt->count[i]) {
+			g[np] = pt->g[i];
+			cnt[np++] = pt->count[i];
 		}
 	{
 		struct keyed {
@@ -985,8 +1083,6 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 		if (!kc) {
 			free(g);
 			free(cnt);
-			free(pt.g);
-			free(pt.count);
 			return -1;
 		}
 		for (size_t i = 0; i < np; i++)
@@ -998,8 +1094,6 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 		}
 		free(kc);
 	}
-	free(pt.g);
-	free(pt.count);
 
 	double msum[LF_NFIELD][LINKAGE_MAX_LEVELS], wsum[LF_NFIELD];
 	memset(msum, 0, sizeof msum);
@@ -1116,24 +1210,29 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 
 /* ---- scoring ---- */
 
+/* 16 bytes: the flags in one 32-bit word (levels are 4 bits in a comparison vector). At a million records
+ * of style d clustering holds 7.6M of these twice (the pairs and their parts' copy): 60 MB less than at 20
+ * bytes, at the run's peak (docs/BENCHMARKS.md, r-linkspeed31). */
 struct scored {
 	uint32_t a, b;
 	float weight;
-	uint8_t cannot; /* 0 may link, 1 not this pair, 2 never in one cluster, 3 a nameless record's
-	                 * candidate between the thresholds, never merged (merge_weak weighs it), 4 a pair of
-	                 * one given name as written between the thresholds, never merged (stray_hold, own_name),
-	                 * 5 as 1, a pair of unrelated given names at the link threshold (twins_gave_way) that
-	                 * only merge_lone_middle may merge */
-	uint8_t idmatch; /* an equal valid NHS number or UPN */
-	uint8_t twin_level; /* the given-name level of a twin-like pair (twinlike()), else 0 */
-	uint8_t kind;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it), 2 "sex" */
-	uint8_t bridge;     /* the link shows a child known by a middle name (given level "swapped") */
-	uint8_t same_name : 1;  /* the given names are equal (crossed or not) */
-	uint8_t same_written : 1; /* the given names as written are equal (same_given: own_links asks it of
-	                           * every link, twice, where the two records are cache misses) */
-	uint8_t weak;       /* no given-name evidence or no birthday evidence (weaklink()) */
-	uint8_t middle;     /* the middle-name level */
+	unsigned cannot : 3; /* 0 may link, 1 not this pair, 2 never in one cluster, 3 a nameless record's
+	                      * candidate between the thresholds, never merged (merge_weak weighs it), 4 a pair of
+	                      * one given name as written between the thresholds, never merged (stray_hold, own_name),
+	                      * 5 as 1, a pair of unrelated given names at the link threshold (twins_gave_way) that
+	                      * only merge_lone_middle may merge */
+	unsigned idmatch : 1;    /* an equal valid NHS number or UPN */
+	unsigned twin_level : 4; /* the given-name level of a twin-like pair (twinlike()), else 0 */
+	unsigned kind : 2;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it), 2 "sex" */
+	unsigned bridge : 1;     /* the link shows a child known by a middle name (given level "swapped") */
+	unsigned same_name : 1;  /* the given names are equal (crossed or not) */
+	unsigned same_written : 1; /* the given names as written are equal (same_given: own_links asks it of
+	                            * every link, twice, where the two records are cache misses) */
+	unsigned weak : 1;       /* no given-name evidence or no birthday evidence (weaklink()) */
+	unsigned middle : 4;     /* the middle-name level */
 };
+_Static_assert(sizeof(struct scored) == 16, "struct scored is 16 bytes");
+_Static_assert(LINKAGE_MAX_LEVELS <= 16, "a level fits struct scored's 4 bits");
 
 /* Given names in use: carried by records of two or more (family name, date of birth) pairs in the input,
  * as parents' names for children are; a slip of the keyboard seldom is. Sorted hashes of such names. */
@@ -1192,7 +1291,8 @@ static const struct name_pair *name_pairs_find(const struct name_pairs *np, uint
 struct score_job {
 	const struct linkage_rec *recs;
 	const struct linkage_model *m;
-	const struct linkage_pair *pairs;
+	const struct cpair *pairs;
+	const linkage_gamma *gam; /* the pairs' vectors, by number */
 	size_t n;
 	double keep_weight; /* keep links and cannot-link edges at or above this weight */
 	struct scored **out;
@@ -1330,14 +1430,15 @@ static void score_chunk(void *ctx, size_t c)
 	if (!o)
 		return;
 	for (size_t i = lo; i < hi; i++) {
-		const struct linkage_pair *p = &j->pairs[i];
+		const struct cpair *cp = &j->pairs[i];
+		const struct linkage_pair pp = {cp->a, cp->b, j->gam[cp->pat]}, *p = &pp;
 		/* The two records of a pair some ahead: their frequencies and source (one line of each) are all
 		 * of them a pair's weight reads, with the name hashes (same_given), and they lie anywhere. */
 		if (i + 8 < hi) {
-			__builtin_prefetch(&j->recs[p[8].a].tf_given);
-			__builtin_prefetch(&j->recs[p[8].b].tf_given);
-			__builtin_prefetch(&j->recs[p[8].a].given_h);
-			__builtin_prefetch(&j->recs[p[8].b].given_h);
+			__builtin_prefetch(&j->recs[cp[8].a].tf_given);
+			__builtin_prefetch(&j->recs[cp[8].b].tf_given);
+			__builtin_prefetch(&j->recs[cp[8].a].given_h);
+			__builtin_prefetch(&j->recs[cp[8].b].given_h);
 		}
 		double w = linkage_pair_weight_tbl(j->m, (const double (*)[LINKAGE_MAX_LEVELS])j->tbl, j->prior, &memo,
 						   j->recs, p);
@@ -2566,8 +2667,9 @@ oom:
  * that twins could make the given name is what says which child a record is: a twin's record "Olhe" beside
  * her own "Olha" (one edit) and her sister Yulia (the same sound) goes to Olha first, and Yulia's component
  * then refuses them (different NHS numbers). The weights are the fitted model's: no fixed order of levels.
- * A stable counting sort over the levels. Returns NULL when out of memory. */
-static size_t *name_order(const struct linkage_model *m, const struct scored *s, size_t ns)
+ * A stable counting sort over the levels. Indices of 32 bits (a part of style d at a million holds 3.8M links,
+ * two parts at once: 30 MB less than size_t's); returns NULL when out of memory or past them. */
+static uint32_t *name_order(const struct linkage_model *m, const struct scored *s, size_t ns)
 {
 	double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS];
 	linkage_weight_table(m, tbl);
@@ -2582,7 +2684,8 @@ static size_t *name_order(const struct linkage_model *m, const struct scored *s,
 		}
 	for (unsigned r = 0; r < LINKAGE_MAX_LEVELS; r++)
 		rank[lv[r]] = r;
-	size_t cnt[LINKAGE_MAX_LEVELS + 1] = {0}, *ord = malloc((ns ? ns : 1) * sizeof *ord);
+	size_t cnt[LINKAGE_MAX_LEVELS + 1] = {0};
+	uint32_t *ord = ns < UINT32_MAX ? malloc((ns ? ns : 1) * sizeof *ord) : NULL;
 	if (!ord)
 		return NULL;
 	for (size_t i = 0; i < ns; i++) {
@@ -2596,7 +2699,7 @@ static size_t *name_order(const struct linkage_model *m, const struct scored *s,
 	}
 	for (size_t i = 0; i < ns; i++) {
 		unsigned l = s[i].twin_level;
-		ord[cnt[l && l < LINKAGE_MAX_LEVELS && !s[i].idmatch ? rank[l] : LINKAGE_MAX_LEVELS]++] = i;
+		ord[cnt[l && l < LINKAGE_MAX_LEVELS && !s[i].idmatch ? rank[l] : LINKAGE_MAX_LEVELS]++] = (uint32_t)i;
 	}
 	return ord;
 }
@@ -2673,7 +2776,7 @@ static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, c
 {
 	bool defer = (u->refuse & LINKAGE_REFUSE_WEAK) != 0, stray = (u->refuse & LINKAGE_REFUSE_STRAY) != 0;
 	uint32_t *off = NULL, *lk = NULL;
-	size_t *ord = (u->refuse & LINKAGE_REFUSE_NAME_ORDER) ? name_order(u->model, s, ns) : NULL;
+	uint32_t *ord = (u->refuse & LINKAGE_REFUSE_NAME_ORDER) ? name_order(u->model, s, ns) : NULL;
 	if ((u->refuse & LINKAGE_REFUSE_NAME_ORDER) && !ord)
 		return -1;
 	/* own_name: each record's pairs of its own given name, and their accepted links (own_group_refuse) */
@@ -2832,11 +2935,14 @@ static size_t find_ambiguous(struct uf *u, const struct linkage_rec *recs, size_
  * but for one thing: a cannot-link edge (cannot 2) may run to a record of another component, and uf_conflict
  * walks the edges of a root, finding each one's far end. Such an edge can never be between the two
  * components a pass compares, so it is counted in its records' nedges (which choose the side walked, as
- * before) but left out of the lists. The components are then dealt out to parts by a hash of their smallest
- * record, one part a task on the pool: each part's pairs keep s's order (sorted on their own), its refusals,
- * holds and ambiguous records are its own, and the parts' counts add up: the clusters, probabilities and
- * counts are those of one pass over all pairs, for any number of parts. At a million records of style c
- * the largest component held 794 of 2.7M pairs (docs/BENCHMARKS.md, r-linkspeed26). */
+ * before) but left out of the lists. The components are then dealt out to parts, one part a task on the
+ * pool: each part's pairs keep s's order (sorted on their own), its refusals, holds and ambiguous records are
+ * its own, and the parts' counts add up: the clusters, probabilities and counts are those of one pass over
+ * all pairs, for any number of parts, however the components are dealt. At a million records of style c
+ * the largest component held 794 of 2.7M pairs (docs/BENCHMARKS.md, r-linkspeed26); of style d, 3.43M of
+ * 7.58M (340,327 records chained by pairs of one given name between the thresholds, cannot 4), and dealt
+ * by a hash its part took 5.56M pairs, the other 2.02M: so the largest components go first, each to the
+ * part with the fewest pairs so far (cluster_parts; docs/BENCHMARKS.md, r-linkspeed31). */
 
 struct cluster_part {
 	struct scored *s, *tmp;    /* the part's pairs, and scratch for their sort (as many) */
@@ -2892,9 +2998,25 @@ static void cluster_part(void *ctx, size_t p)
 	cp->rc = 0;
 }
 
+struct comp_load {
+	uint32_t root, pairs; /* a component (its smallest record) and the pairs of s listed with it */
+};
+
+/* Most pairs first, then by root: an order that depends on the data only. */
+static int cmp_comp_load(const void *x, const void *y)
+{
+	const struct comp_load *a = x, *b = y;
+	if (a->pairs != b->pairs)
+		return a->pairs > b->pairs ? -1 : 1;
+	return (a->root > b->root) - (a->root < b->root);
+}
+
 /* Each record's component (comp: its smallest record) through the pairs of s that a pass may follow
- * (cannot 0, 3, 4, 5), and its part of k, by a hash of the component. */
-static void cluster_parts(const struct scored *s, size_t ns, size_t n, unsigned k, uint32_t *comp, uint8_t *part)
+ * (cannot 0, 3, 4, 5), and its part of k. A part's work goes with the pairs listed with it (each pair goes
+ * with its first record's component), so the components are dealt largest first, each to the part with
+ * the fewest pairs so far (ties to the lowest part: the parts depend on the data only); a component
+ * without pairs, by a hash of its root. Returns -1 when out of memory. */
+static int cluster_parts(const struct scored *s, size_t ns, size_t n, unsigned k, uint32_t *comp, uint8_t *part)
 {
 	for (size_t i = 0; i < n; i++)
 		comp[i] = (uint32_t)i;
@@ -2912,10 +3034,41 @@ static void cluster_parts(const struct scored *s, size_t ns, size_t n, unsigned 
 			comp[a] = b;
 	}
 	/* a root is its component's smallest record, so comp[i] <= i: in index order each one's root is known */
-	for (size_t i = 0; i < n; i++) {
-		uint32_t r = comp[i] = comp[comp[i]];
-		part[i] = (uint8_t)(((uint64_t)(uint32_t)(r * 0x9E3779B1u) * k) >> 32);
+	for (size_t i = 0; i < n; i++)
+		comp[i] = comp[comp[i]];
+	uint32_t *cnt = calloc(n ? n : 1, sizeof *cnt);
+	if (!cnt)
+		return -1;
+	size_t nc = 0;
+	for (size_t i = 0; i < ns; i++)
+		nc += cnt[comp[s[i].a]]++ == 0;
+	struct comp_load *c = malloc((nc ? nc : 1) * sizeof *c);
+	if (!c) {
+		free(cnt);
+		return -1;
 	}
+	nc = 0;
+	for (size_t i = 0; i < n; i++)
+		if (cnt[i])
+			c[nc++] = (struct comp_load){(uint32_t)i, cnt[i]};
+	free(cnt);
+	qsort(c, nc, sizeof *c, cmp_comp_load);
+	for (size_t i = 0; i < n; i++)
+		if (comp[i] == i)
+			part[i] = (uint8_t)(((uint64_t)(uint32_t)((uint32_t)i * 0x9E3779B1u) * k) >> 32);
+	uint64_t load[64] = {0};
+	for (size_t i = 0; i < nc; i++) {
+		unsigned best = 0;
+		for (unsigned p = 1; p < k; p++)
+			if (load[p] < load[best])
+				best = p;
+		part[c[i].root] = (uint8_t)best;
+		load[best] += c[i].pairs;
+	}
+	free(c);
+	for (size_t i = 0; i < n; i++)
+		part[i] = part[comp[i]];
+	return 0;
 }
 
 static int cluster(const struct linkage_rec *recs, size_t n, const struct linkage_model *m,
@@ -2981,7 +3134,8 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 		 * between two components (cannot 1 or 2) goes with its first record's: there it is only counted. */
 		size_t at[64] = {0};
 		uint32_t edges[64] = {0};
-		cluster_parts(s, ns, n, k, comp, part);
+		if (cluster_parts(s, ns, n, k, comp, part) != 0)
+			goto out;
 		for (size_t i = 0; i < ns; i++) {
 			parts[part[s[i].a]].ns++;
 			if (s[i].cannot != 2)
@@ -3322,7 +3476,7 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 	}
 	free(byid);
 	for (size_t i = 0; i < pairs->n; i++) {
-		linkage_gamma g = pairs->v[i].gamma;
+		linkage_gamma g = pairs->gam.g[pairs->v[i].pat];
 		unsigned idl = linkage_gamma_level(g, kind ? LF_UPN : LF_NHS), fam = linkage_gamma_level(g, LF_FAMILY);
 		unsigned given = linkage_gamma_level(g, LF_GIVEN);
 		/* Twins: one birthday, one family name, one home (the same postcode or address) */
@@ -3598,7 +3752,7 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 		if (train(recs, n, &pairs, model, o, threads) != 0)
 			goto fail;
 		if (o->train_only) {
-			free(pairs.v);
+			pv_free(&pairs);
 			free(use.h);
 			free(res->cluster);
 			free(res->probability);
@@ -3622,7 +3776,7 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	reviews = calloc(nch ? nch : 1, sizeof *reviews);
 	if (!outs || !nouts || !reviews)
 		goto fail;
-	struct score_job sj = {.recs = recs, .m = model, .pairs = pairs.v, .n = pairs.n, .out = outs, .nout = nouts, .reviews = reviews,
+	struct score_job sj = {.recs = recs, .m = model, .pairs = pairs.v, .gam = pairs.gam.g, .n = pairs.n, .out = outs, .nout = nouts, .reviews = reviews,
 			       .use = &use, .mains = &names.mains, .npairs = &npairs};
 	linkage_weight_table(model, sj.tbl);
 	sj.prior = linkage_prior_weight(model);
@@ -3639,10 +3793,8 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 		ns += nouts[c];
 		res->reviews += reviews[c];
 	}
-	if (!o->keep_pairs) { /* clustering needs the accepted links alone: the candidate pairs go first */
-		free(pairs.v);
-		pairs.v = NULL;
-	}
+	if (!o->keep_pairs) /* clustering needs the accepted links alone: the candidate pairs go first */
+		pv_free(&pairs);
 	all = malloc((ns ? ns : 1) * sizeof *all);
 	if (!all)
 		goto fail;
@@ -3665,11 +3817,14 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	free(npairs.v);
 	npairs.v = NULL;
 	if (o->keep_pairs) {
-		res->pairs = pairs.v;
+		res->pairs = malloc((pairs.n ? pairs.n : 1) * sizeof *res->pairs);
+		if (!res->pairs)
+			goto fail;
+		for (size_t i = 0; i < pairs.n; i++)
+			res->pairs[i] = pv_pair(&pairs, i);
 		res->npairs = pairs.n;
-		pairs.v = NULL;
 	}
-	free(pairs.v);
+	pv_free(&pairs);
 	free(use.h);
 	free(all);
 	free(outs);
@@ -3689,7 +3844,7 @@ fail:
 	free(nouts);
 	free(reviews);
 	free(all);
-	free(pairs.v);
+	pv_free(&pairs);
 	linkage_result_free(res);
 	return -1;
 }
