@@ -147,7 +147,8 @@ static bool placeholder(const struct wid *ph, size_t nph, const struct linkage_r
 }
 
 /* Whether record byid[a] of the group byid[lo..hi) (one number) has a given name unrelated to every other
- * record of the number that has one (no middle name, no crossing explains it); grp gets, for the family name,
+ * record of the number that has one (no middle name, no crossing explains it), or of the other sex and not
+ * equal (Yusuf and Yusufa, as the pairwise sex refusal reads them); grp gets, for the family name,
  * the birthday and the sex, whether it agrees with one of them (with) or is unrelated to every one holding the
  * field (against). False when no other record of the number has a given name. */
 static bool group_odd(const struct linkage_rec *r, const struct wid *byid, size_t lo, size_t hi, size_t a,
@@ -163,7 +164,11 @@ static bool group_odd(const struct linkage_rec *r, const struct wid *byid, size_
 			continue;
 		if (y->given_len && !placeholder(ph, nph, y)) {
 			named = true;
-			if (linkage_cmp_given(x, y) != LN_ELSE || linkage_names_crossed(x, y))
+			/* related names, unless the sexes differ and the names are not equal (Amir and Amira: the
+			 * pairwise sex refusal's two children) */
+			unsigned g = linkage_cmp_given(x, y);
+			bool sexes = x->sex && y->sex && x->sex != y->sex;
+			if ((g != LN_ELSE && !(sexes && g != LN_EXACT)) || linkage_names_crossed(x, y))
 				odd = false;
 		}
 		for (int f = 0; f < 3; f++)
