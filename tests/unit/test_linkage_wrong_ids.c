@@ -173,7 +173,7 @@ static void one_child_under_two_names_keeps_its_number(void **state)
 	/* maternity's "Baby" records, each beside its child's GP record */
 	static const char *fam[] = {"Okafor", "Lindqvist", "Brennan", "Haddad", "Nowak", "Ferreira"};
 	for (int f = 0; f < 6; f++) {
-		char dob[16];
+		char dob[40];
 		snprintf(dob, sizeof dob, "2019-0%d-1%d", 1 + f, f);
 		next_nhs(&nine, nb);
 		r[n++] = rec(MATERNITY, "Baby", fam[f], dob, "F", "9 Elm Street", nb);
