@@ -86,11 +86,21 @@ static double sign_tail(size_t k, size_t j)
 
 enum { W_NONE, W_NAME, W_TWIN, W_NUMBER };
 
-/* The fields besides the given name that say which child a record is: 0 family name, 1 birthday, 2 sex. */
+/* The fields besides the given name that say which child a record is: 0 family name, 1 birthday, 2 sex. (The
+ * home as a fourth was tried: it kept a namesake's birthday from taking a number at style c's million, and cost
+ * style d seven twin clusters there; docs/BENCHMARKS.md, "Round 29b".) */
+#define NFIELDS 3
 static unsigned field_level(int f, const struct linkage_rec *x, const struct linkage_rec *y)
 {
-	if (f == 0)
-		return linkage_cmp_family(x, y);
+	if (f == 0) {
+		/* a family name in the other record's given field (names written across: "RUSU ROXANA") is the
+		 * family's, not another */
+		unsigned l = linkage_cmp_family(x, y);
+		if (l == LN_ELSE && (linkage_sets_meet(x->family_set, LINKAGE_SET_MAX, y->given_set, 3) ||
+				     linkage_sets_meet(y->family_set, LINKAGE_SET_MAX, x->given_set, 3)))
+			return LN_VARIANT;
+		return l;
+	}
 	if (f == 1)
 		return linkage_cmp_dob(x, y);
 	return !x->sex || !y->sex ? LINKAGE_LEVEL_NULL : x->sex == y->sex ? LS_EQUAL : LS_DIFF;
@@ -152,11 +162,11 @@ static bool placeholder(const struct wid *ph, size_t nph, const struct linkage_r
  * the birthday and the sex, whether it agrees with one of them (with) or is unrelated to every one holding the
  * field (against). False when no other record of the number has a given name. */
 static bool group_odd(const struct linkage_rec *r, const struct wid *byid, size_t lo, size_t hi, size_t a,
-		      const struct wid *ph, size_t nph, struct side grp[3])
+		      const struct wid *ph, size_t nph, struct side grp[NFIELDS])
 {
 	const struct linkage_rec *x = &r[byid[a].i];
 	bool odd = true, named = false;
-	for (int f = 0; f < 3; f++)
+	for (int f = 0; f < NFIELDS; f++)
 		grp[f] = (struct side){false, true, false};
 	for (size_t b = lo; b < hi && odd; b++) {
 		const struct linkage_rec *y = &r[byid[b].i];
@@ -171,7 +181,7 @@ static bool group_odd(const struct linkage_rec *r, const struct wid *byid, size_
 			if ((g != LN_ELSE && !(sexes && g != LN_EXACT)) || linkage_names_crossed(x, y))
 				odd = false;
 		}
-		for (int f = 0; f < 3; f++)
+		for (int f = 0; f < NFIELDS; f++)
 			side_add(&grp[f], field_level(f, x, y), f);
 	}
 	return odd && named;
@@ -213,7 +223,7 @@ size_t linkage_drop_wrong_ids(struct linkage_rec *r, size_t n, struct linkage_wr
 			if (hi - lo < 2 || hi - lo > WRONG_GROUP_MAX)
 				continue;
 			for (size_t a = lo; a < hi; a++) {
-				struct side grp[3];
+				struct side grp[NFIELDS];
 				const struct linkage_rec *x = &r[byid[a].i];
 				if (pass == 0)
 					st.grouped[x->source <= LINKAGE_MAX_SOURCES ? x->source : 0]++;
@@ -249,7 +259,7 @@ size_t linkage_drop_wrong_ids(struct linkage_rec *r, size_t n, struct linkage_wr
 		for (size_t a = lo; a < hi; a++) {
 			const struct linkage_rec *x = &r[byid[a].i];
 			unsigned s = x->source <= LINKAGE_MAX_SOURCES ? x->source : 0;
-			struct side grp[3];
+			struct side grp[NFIELDS];
 			if (standing[byid[a].i] != G_ODD)
 				continue;
 			group_odd(r, byid, lo, hi, a, ph, nph, grp);
@@ -282,7 +292,7 @@ size_t linkage_drop_wrong_ids(struct linkage_rec *r, size_t n, struct linkage_wr
 				unsigned d = linkage_cmp_dob(x, y), fx = 0, fg = 0;
 				if (d != LD_EXACT && !(d == LD_ELSE && grp[1].with))
 					continue;
-				for (int f = 0; f < 3; f++) {
+				for (int f = 0; f < NFIELDS; f++) {
 					unsigned l = f == 1 ? d : field_level(f, x, y);
 					fx += level_agrees(f, l) && grp[f].against && grp[f].seen;
 					fg += level_against(f, l) && grp[f].with;
