@@ -383,6 +383,26 @@ static void estimates_summary(struct load *l)
 	fputc('\n', stderr);
 }
 
+/* The NHS numbers written from another child of the family (linkage_drop_wrong_ids), taken as not written. */
+static void wrong_ids_summary(struct load *l, unsigned refuse)
+{
+	struct linkage_wrong_ids w;
+	if (!(refuse & LINKAGE_REFUSE_WRONG_ID))
+		return;
+	size_t k = linkage_drop_wrong_ids(l->recs, l->n, &w);
+	if (!k)
+		return;
+	fprintf(stderr, "safeguard link: %zu NHS numbers compared as not written (another child's of the family, by "
+			"the record's names and birthday):",
+		k);
+	for (unsigned s = 0; s <= LINKAGE_MAX_SOURCES; s++)
+		if (w.dropped[s])
+			fprintf(stderr, " %s %zu (of %zu shared numbers; another child's number %zu, name %zu, twins %zu%s)",
+				s ? l->sources[s - 1] : "(no source)", w.dropped[s], w.grouped[s], w.number[s], w.name[s],
+				w.twins[s], w.twins_dropped[s] ? " taken" : " kept");
+	fputc('\n', stderr);
+}
+
 /* ---- progress and stage times (the core reads no clock) ---- */
 
 static double now(void)
@@ -652,8 +672,10 @@ static void usage(FILE *f)
 		"          blocks), name_pairs, read_across, lone_middle (not a refusal: a record alone joins the\n"
 		"          component holding its given name as a middle name), age_dates (a refusal lifted: birthdays\n"
 		"          a year apart or less, one from a source that writes dates from an age, refuse neither by dob\n"
-		"          (given names equal) nor by birthdays), each added or (with a leading -) taken away from the default set (all\n"
-		"          but sex_cluster, twin_odds and block_u), or none or all.\n"
+		"          (given names equal) nor by birthdays), wrong_id (not a refusal: an NHS number taken as not\n"
+		"          written where the record's names and birthday say another child's), each added or (with a\n"
+		"          leading -) taken away from the default set (all but sex_cluster, twin_odds and block_u), or\n"
+		"          none or all.\n"
 		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
 		"          enough matches of them, shrunk towards the pooled m (measured: it does not pay; off).\n"
 		"Values that cannot be right (impossible dates, wrong check digits) are counted on stderr, not errors.\n"
@@ -666,7 +688,7 @@ static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "name
 					   "sex_cluster", "own_ids", "twin_odds", "weak", "stray", "id_asym",
 					   "transposed", "name_order", "stray_name", "birthdays", "own_name",
 					   "thin_bound", "id_u", "block_u", "name_pairs", "read_across",
-					   "lone_middle", "age_dates"};
+					   "lone_middle", "age_dates", "wrong_id"};
 /* one name for each bit of LINKAGE_REFUSE_ALL, in bit order: a rule added there without its name here fails */
 _Static_assert((1ull << (sizeof refuse_names / sizeof refuse_names[0])) == (unsigned long long)LINKAGE_REFUSE_ALL + 1,
 	       "refuse_names[] names each bit of LINKAGE_REFUSE_ALL");
@@ -820,7 +842,7 @@ int cmd_link(int argc, char **argv)
 	}
 	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
 		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
-				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates (each may start with -), none or all\n");
+				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates, wrong_id (each may start with -), none or all\n");
 		return 2;
 	}
 	if (link_p > 0)
@@ -837,6 +859,7 @@ int cmd_link(int argc, char **argv)
 	double t_read = now() - t0, c_read = cpu_now() - c0, m_read = thread_cpu_now() - m0;
 	bad_summary(&l);
 	estimates_summary(&l);
+	wrong_ids_summary(&l, model.refuse);
 	/* Names' frequencies come from the records being linked: how common "Khan" is here is what matters. */
 	if (!(tf = linkage_tf_build(l.recs, l.n))) {
 		fprintf(stderr, "safeguard link: out of memory\n");

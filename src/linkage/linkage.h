@@ -253,6 +253,25 @@ size_t linkage_drop_estimated_dobs(struct linkage_rec *r, size_t n, struct linka
  * written (LINKAGE_REFUSE_AGE_DATES; the batch's dedupe.c). */
 bool linkage_dob_from_age(const struct linkage_rec *a, const struct linkage_rec *b);
 
+/* NHS numbers written from another child of the family (wrong_ids.c; docs/LINKAGE.md "A number written from
+ * another child"): a record whose given name is unrelated to every other record carrying its valid NHS number,
+ * and whose given name, family name and birthday are those of a child whose records hold another valid number.
+ * Per source (the records' source numbers, 0 unknown): records of that shape whose birthday is unrelated to
+ * every dated record of their own number ("number": the number is the other child's), whose name is that
+ * child's but born another day while their birthday agrees with their own number's records ("name": the name
+ * is the other child's), and between twins, where both birthdays agree ("twins"). A "number" record's number
+ * is made not written (nhs_state NONE); a "twins" record's too when its source's "number" records outnumber
+ * its "name" records by a one-sided sign test at 5%. Returns how many were (0 also when out of memory: then
+ * nothing is changed); out (may be NULL) gets the counts. Batch only, before linkage_dedupe; switched by
+ * LINKAGE_REFUSE_WRONG_ID in the caller. */
+struct linkage_wrong_ids {
+	size_t grouped[LINKAGE_MAX_SOURCES + 1]; /* records whose valid number another record carries */
+	size_t number[LINKAGE_MAX_SOURCES + 1], name[LINKAGE_MAX_SOURCES + 1], twins[LINKAGE_MAX_SOURCES + 1];
+	bool twins_dropped[LINKAGE_MAX_SOURCES + 1];
+	size_t dropped[LINKAGE_MAX_SOURCES + 1];
+};
+size_t linkage_drop_wrong_ids(struct linkage_rec *r, size_t n, struct linkage_wrong_ids *out);
+
 /* ---- comparison ---- */
 
 /* A comparison vector: one level per field, 4 bits each (field f in bits 4f..4f+3); bit 40 is set when
@@ -360,7 +379,11 @@ enum {
 	                                      * by a source that writes dates from an age (linkage_dob_from_age),
 	                                      * refuse neither by `dob` (given names equal as written) nor by
 	                                      * `birthdays` (docs/LINKAGE.md, "Dates written from an age") */
-	LINKAGE_REFUSE_ALL = 0x1FFFFFFu,
+	LINKAGE_REFUSE_WRONG_ID = 1u << 25, /* input, not a refusal (switched like one): a record's NHS number taken
+	                                     * as not written when its names and birthday say it is another child's
+	                                     * of the family, read per source (linkage_drop_wrong_ids; docs/LINKAGE.md,
+	                                     * "A number written from another child") */
+	LINKAGE_REFUSE_ALL = 0x3FFFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
 	 * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,
