@@ -481,15 +481,22 @@ static void upload_end(http_request *rq, void *ctx)
 	txq_submit(u->w->q, &u->job);
 }
 
-/* An upload refused from its headers (r-ntk31). Its answer is the 403 given before, at once whatever the body
- * holds, and its "access.refused" entry is written only once the form is shown to be this service's: the CSRF
- * token, the body's first field, read and good (r-review50: a POST with her cookie and no token wrote an entry in
- * her name, where every other form that acts writes nothing without its token). The entry is queued, not waited
- * for (access.h: access_write_decided_held); nothing but the token is kept, and the rest of the body is dropped by
- * the server (http_stream_form). */
+/* An upload refused from its headers (r-ntk31). Its answer is the 403 given before, whatever the body holds, and
+ * its "access.refused" entry is written only once the form is shown to be this service's: the CSRF token, the
+ * body's first field, read and good (r-review50: a POST with her cookie and no token wrote an entry in her name,
+ * where every other form that acts writes nothing without its token). The entry is queued, not waited for
+ * (access.h: access_write_decided_held); nothing but the token is kept.
+ *
+ * The rest of the body is read and dropped here, up to the limit of an allowed upload, and the answer goes once it
+ * is in (r-review60): handed back to the server after the token, it was drained only to HTTP_DRAIN_MAX (16 MiB)
+ * and then the connection closed with no answer at all, so a recording over 16 MiB to a child she may not write to
+ * met a reset where integ answered 403 at once. Decision: a refused upload costs the server what an allowed one
+ * would (the same limit, the same idle timeout), no more; a body declared over that limit is answered at once as
+ * before, and writes no entry (its token is not read). */
 struct refused_upload {
 	const struct web *w;
 	struct access_write_refusal *held; /* NULL once sent or dropped */
+	bool settled;                      /* answered: the rest is dropped */
 	char csrf[64];
 	size_t csrf_len;
 	bool too_long;
@@ -498,6 +505,9 @@ struct refused_upload {
 static void refused_settle(struct refused_upload *r, http_request *rq)
 {
 	const struct web_user *me = web_user(rq);
+	if (r->settled)
+		return;
+	r->settled = true;
 	if (me && !r->too_long && r->csrf_len && users_csrf_ok(me->token, r->csrf))
 		access_write_refusal_send(r->w->q, r->held);
 	else
@@ -510,6 +520,8 @@ static int refused_field(http_request *rq, const char *name, const char *filenam
 			 const char *data, unsigned long long off, size_t size, void *ctx)
 {
 	struct refused_upload *r = ctx;
+	if (r->settled) /* dropped; the sink's max bounds it, as an allowed upload's */
+		return 0;
 	if (strcmp(name, "csrf_token") == 0 && !r->too_long) {
 		if (r->csrf_len + size >= sizeof r->csrf) {
 			r->too_long = true;
@@ -521,7 +533,7 @@ static int refused_field(http_request *rq, const char *name, const char *filenam
 		}
 	}
 	refused_settle(r, rq); /* the token is the form's first field: whatever comes next, it is whole */
-	return -1;
+	return 0;
 }
 
 static void refused_end(http_request *rq, void *ctx)
@@ -553,8 +565,17 @@ static void upload_refused(const struct web *w, http_request *rq, struct access_
 	}
 	r->w = w;
 	r->held = held;
-	/* No ceiling of its own (the answer is the refusal whatever the size; the server drops what follows it). */
-	struct http_sink sink = {.max = ~0ULL, .end = refused_end, .release = refused_release,
+	/* An allowed upload's limit (web_recording_upload): declared over it, answered at once (the server would not
+	 * read it), no token read, no entry. */
+	unsigned long long max = w->recording_max + 64 * 1024;
+	long long cl = http_content_length(rq);
+	if (cl >= 0 && (unsigned long long)cl > max) {
+		access_write_refusal_drop(r->held);
+		free(r);
+		web_message(w, rq, 403, CAN_NOT_TITLE, CAN_NOT);
+		return;
+	}
+	struct http_sink sink = {.max = max, .end = refused_end, .release = refused_release,
 				 .unreadable = refused_unreadable};
 	if (http_stream_form(rq, &sink, refused_field, r) != 0) { /* not a form: no token to read, no entry */
 		access_write_refusal_drop(r->held);

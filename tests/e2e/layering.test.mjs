@@ -69,13 +69,14 @@ before(() => {
     '\t"WHERE id = ?";',
     'static const char *fine = "UPDATE alert SET escalated_at = sg_now() WHERE id = ?";',
   ].join('\n'));
-  // A write decided, or its refusal audited, alone at an edge (r-ntk31): one call decides and audits.
+  // A write's decision apart from its refusal's entry (r-ntk31), reached from an edge by a relative include and by a
+  // function pointer (r-review60: both passed the first rules), and a refusal's entry dropped.
   write('src/web/bad_write.c', [
-    '#include "service/service_int.h"', // line 1
-    'static int w(void *c)',
-    '{',
-    '\treturn access_write_check(c, 1);', // line 4
-    '}',
+    '#include "../service/service_int.h"', // line 1
+    'static int (*const check)(void) = access_write_check;', // line 2: no call, a use all the same
+    'static void f(struct access_write_refusal *r) { access_write_refusal_drop(r); }', // line 3
+    'static void g(txq *q, struct access_write_refusal *r) { access_write_refuse(q, r, 0, 0, 0, 0, 0); }', // line 4
+    'static int h(void) { return access_write_checked(0, 0, 0, 0, 0, 0, 0); }', // the paired call: fine
   ].join('\n'));
   // Mentions that are not violations: in comments, in prose, in the places the rules allow.
   write('src/web/fine_edge.c', [
@@ -104,10 +105,12 @@ test('one violation of each rule fails the check, each named by file:line and ru
     'src/web/bad_edge.c:2: edge-includes-store',
     'src/web/bad_edge.c:5: edge-calls-store',
     'src/web/bad_write.c:1: edge-includes-service-int',
+    'src/web/bad_write.c:2: edge-write-unaudited',
+    'src/web/bad_write.c:3: edge-refusal-dropped',
     'src/web/bad_write.c:4: edge-write-unaudited',
   ]);
   assert.match(r.out, /src\/web\/bad_edge\.c:5: edge-calls-store: .*\(store_close\)/);
-  assert.match(r.out, /^layering: 0 passed, 8 failed$/m);
+  assert.match(r.out, /^layering: 0 passed, 9 failed$/m);
 });
 
 test('an allow entry silences what it names and nothing else', () => {
@@ -133,14 +136,15 @@ test('with every violation allowed the check passes, stale entries printed as no
     'sql-outside-store    src/api/bad_sql.c       *                 fake',
     'time-outside-clock   src/service/bad_time.c  *                 fake',
     'sql-clock-outside-clock  src/store/bad_now.c  *                fake',
-    'edge-includes-service-int  src/web/bad_write.c  service/service_int.h  fake',
-    'edge-write-unaudited  src/web/bad_write.c  access_write_check  fake',
+    'edge-includes-service-int  src/web/bad_write.c  ../service/service_int.h  fake',
+    'edge-write-unaudited  src/web/bad_write.c  *                   fake',
+    'edge-refusal-dropped  src/web/bad_write.c  access_write_refusal_drop  fake',
     'time-outside-clock   src/web/gone.c          *                 the file is gone: stale',
   ].join('\n'));
   assert.equal(r.status, 0, r.out + r.err);
-  assert.match(r.out, /notice: .*:10: time-outside-clock src\/web\/gone\.c \* allows nothing any more/);
-  assert.match(r.out, /^layering: 10 known exceptions .*, 0 new violations$/m);
-  assert.match(r.out, /^layering: 8 passed, 0 failed$/m);
+  assert.match(r.out, /notice: .*:11: time-outside-clock src\/web\/gone\.c \* allows nothing any more/);
+  assert.match(r.out, /^layering: 12 known exceptions .*, 0 new violations$/m);
+  assert.match(r.out, /^layering: 9 passed, 0 failed$/m);
 });
 
 test('an allow entry without a reason, or naming no rule, is refused', () => {
