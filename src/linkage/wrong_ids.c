@@ -264,6 +264,15 @@ size_t linkage_drop_wrong_ids(struct linkage_rec *r, size_t n, struct linkage_wr
 				;
 			if (hi - lo < 2 || hi - lo > WRONG_GROUP_MAX)
 				continue;
+			if (pass) {
+				/* a group none of whose records holds a placeholder name reads as the first reading
+				 * read it: its standings stand (most groups; every one when no name is a placeholder) */
+				bool held = false;
+				for (size_t a = lo; a < hi && !held; a++)
+					held = placeholder(ph, nph, &r[byid[a].i]);
+				if (!held)
+					continue;
+			}
 			for (size_t a = lo; a < hi; a++) {
 				struct side grp[NFIELDS];
 				const struct linkage_rec *x = &r[byid[a].i];

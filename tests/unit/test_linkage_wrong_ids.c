@@ -207,6 +207,33 @@ static void one_child_under_two_names_keeps_its_number(void **state)
 	assert_int_equal(r[at[0]].nhs_state, LINKAGE_ID_NONE);
 }
 
+/* A child's GP record whose number's only other record is maternity's "Baby" (a placeholder: see above) is
+ * odd among its number's records on the first reading only; read again with "Baby" as no name it is not
+ * judged, and a namesake born the same day at another school with another number takes nothing from it. */
+static void beside_a_placeholder_a_record_is_read_again(void **state)
+{
+	(void)state;
+	struct linkage_rec r[32];
+	static const char *fam[] = {"Okafor", "Lindqvist", "Brennan", "Haddad", "Nowak", "Ferreira"};
+	unsigned long nine = 734056789;
+	char nb[11], nx[11];
+	size_t n = 0;
+	for (int f = 0; f < 6; f++) {
+		char dob[40];
+		snprintf(dob, sizeof dob, "2019-0%d-1%d", 1 + f, f);
+		next_nhs(&nine, nb);
+		r[n++] = rec(MATERNITY, "Baby", fam[f], dob, "F", "9 Elm Street", nb);
+		r[n++] = rec(GP, f % 2 ? "Ada" : "Ines", fam[f], dob, "F", "9 Elm Street", nb);
+	}
+	next_nhs(&nine, nx);
+	r[n++] = rec(SCHOOL, "Ines", "Okafor", "10/01/2019", "F", "9 Elm Street", nx);
+	struct linkage_wrong_ids w;
+	assert_int_equal(linkage_drop_wrong_ids(r, n, &w), 0);
+	assert_int_equal(w.number[GP] + w.twins[GP] + w.name[GP], 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(r[i].nhs_state, LINKAGE_ID_VALID);
+}
+
 /* The same families among thousands of other children (each on a GP and a school record, one number, one
  * name): the numbers and the names are then sorted by the radix sort, not qsort (wrong_ids.c, sort_wid, from
  * 4096 entries), and the same records go, counted alike. The scenario's records come last, so that their
@@ -256,6 +283,7 @@ int main(void)
 	    cmocka_unit_test(a_siblings_number_goes_where_name_and_birthday_say),
 	    cmocka_unit_test(between_twins_the_source_decides),
 	    cmocka_unit_test(one_child_under_two_names_keeps_its_number),
+	    cmocka_unit_test(beside_a_placeholder_a_record_is_read_again),
 	    cmocka_unit_test(among_thousands_the_same_records_go),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
