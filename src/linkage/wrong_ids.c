@@ -202,13 +202,14 @@ static bool placeholder(const struct wid *ph, size_t nph, const struct linkage_r
  * record of the number that has one (no middle name, no crossing explains it), or of the other sex and not
  * equal (Yusuf and Yusufa, as the pairwise sex refusal reads them); grp gets, for the family name,
  * the birthday and the sex, whether it agrees with one of them (with) or is unrelated to every one holding the
- * field (against). False when no other record of the number has a given name. */
+ * field (against); grp NULL: the standing alone (the fields are read only for the odd records, below). False
+ * when no other record of the number has a given name. */
 static bool group_odd(const struct linkage_rec *r, const struct wid *byid, size_t lo, size_t hi, size_t a,
 		      const struct wid *ph, size_t nph, struct side grp[NFIELDS])
 {
 	const struct linkage_rec *x = &r[byid[a].i];
 	bool odd = true, named = false;
-	for (int f = 0; f < NFIELDS; f++)
+	for (int f = 0; grp && f < NFIELDS; f++)
 		grp[f] = (struct side){false, true, false};
 	for (size_t b = lo; b < hi && odd; b++) {
 		const struct linkage_rec *y = &r[byid[b].i];
@@ -223,7 +224,7 @@ static bool group_odd(const struct linkage_rec *r, const struct wid *byid, size_
 			if ((g != LN_ELSE && !(sexes && g != LN_EXACT)) || linkage_names_crossed(x, y))
 				odd = false;
 		}
-		for (int f = 0; f < NFIELDS; f++)
+		for (int f = 0; grp && f < NFIELDS; f++)
 			side_add(&grp[f], field_level(f, x, y), f);
 	}
 	return odd && named;
@@ -274,12 +275,11 @@ size_t linkage_drop_wrong_ids(struct linkage_rec *r, size_t n, struct linkage_wr
 					continue;
 			}
 			for (size_t a = lo; a < hi; a++) {
-				struct side grp[NFIELDS];
 				const struct linkage_rec *x = &r[byid[a].i];
 				if (pass == 0)
 					st.grouped[x->source <= LINKAGE_MAX_SOURCES ? x->source : 0]++;
 				standing[byid[a].i] = !x->given_len || placeholder(ph, nph, x) ? G_NONE
-						      : group_odd(r, byid, lo, hi, a, ph, nph, grp) ? G_ODD
+						      : group_odd(r, byid, lo, hi, a, ph, nph, NULL) ? G_ODD
 						      : G_HELD;
 			}
 		}
