@@ -58,6 +58,48 @@ static int cmp_wid(const void *x, const void *y)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
+/* w (n entries, each i unique and increasing, or only its key read) into cmp_wid's order by a stable
+ * least-significant-digit radix sort on the key, 16 bits a pass: the entries are made in record order, so a
+ * stable sort on the key alone gives the order qsort gives on (key, i), at a fraction of its cost at a million
+ * records (glibc's qsort with a comparator was half the pass: docs/BENCHMARKS.md "Round 29b"). Where i is not
+ * increasing (the names judged, i their oddness), the order within a key differs from qsort's and nothing reads
+ * it: the runs are summed and their key kept. Small arrays, or no memory for the scratch: qsort. Hand-written
+ * as dedupe's sort_scored is: no well-kept C library sorts on a key without a comparator. */
+#define WID_RADIX_MIN 4096
+static void sort_wid(struct wid *w, size_t n)
+{
+	size_t *cnt = n >= WID_RADIX_MIN ? malloc(65536 * sizeof *cnt) : NULL;
+	struct wid *tmp = cnt ? malloc(n * sizeof *tmp) : NULL;
+	if (!tmp) {
+		free(cnt);
+		qsort(w, n, sizeof *w, cmp_wid);
+		return;
+	}
+	struct wid *src = w, *dst = tmp;
+	for (unsigned shift = 0; shift < 64; shift += 16) {
+		memset(cnt, 0, 65536 * sizeof *cnt);
+		for (size_t i = 0; i < n; i++)
+			cnt[(src[i].key >> shift) & 0xFFFFu]++;
+		if (cnt[(src[0].key >> shift) & 0xFFFFu] == n)
+			continue; /* one digit throughout: the order stands */
+		size_t sum = 0;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = cnt[d];
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[(src[i].key >> shift) & 0xFFFFu]++] = src[i];
+		struct wid *x = src;
+		src = dst;
+		dst = x;
+	}
+	if (src != w)
+		memcpy(w, src, n * sizeof *w);
+	free(cnt);
+	free(tmp);
+}
+
 static uint64_t str_key(const char *s, uint64_t h)
 {
 	return linkage_hash64(s, strlen(s), h);
@@ -160,13 +202,14 @@ static bool placeholder(const struct wid *ph, size_t nph, const struct linkage_r
  * record of the number that has one (no middle name, no crossing explains it), or of the other sex and not
  * equal (Yusuf and Yusufa, as the pairwise sex refusal reads them); grp gets, for the family name,
  * the birthday and the sex, whether it agrees with one of them (with) or is unrelated to every one holding the
- * field (against). False when no other record of the number has a given name. */
+ * field (against); grp NULL: the standing alone (the fields are read only for the odd records, below). False
+ * when no other record of the number has a given name. */
 static bool group_odd(const struct linkage_rec *r, const struct wid *byid, size_t lo, size_t hi, size_t a,
 		      const struct wid *ph, size_t nph, struct side grp[NFIELDS])
 {
 	const struct linkage_rec *x = &r[byid[a].i];
 	bool odd = true, named = false;
-	for (int f = 0; f < NFIELDS; f++)
+	for (int f = 0; grp && f < NFIELDS; f++)
 		grp[f] = (struct side){false, true, false};
 	for (size_t b = lo; b < hi && odd; b++) {
 		const struct linkage_rec *y = &r[byid[b].i];
@@ -181,7 +224,7 @@ static bool group_odd(const struct linkage_rec *r, const struct wid *byid, size_
 			if ((g != LN_ELSE && !(sexes && g != LN_EXACT)) || linkage_names_crossed(x, y))
 				odd = false;
 		}
-		for (int f = 0; f < NFIELDS; f++)
+		for (int f = 0; grp && f < NFIELDS; f++)
 			side_add(&grp[f], field_level(f, x, y), f);
 	}
 	return odd && named;
@@ -213,7 +256,7 @@ size_t linkage_drop_wrong_ids(struct linkage_rec *r, size_t n, struct linkage_wr
 			continue;
 		byid[nname++] = (struct wid){str_key(r[i].nhs, LINKAGE_FNV64), (uint32_t)i};
 	}
-	qsort(byid, nname, sizeof *byid, cmp_wid);
+	sort_wid(byid, nname);
 	/* first each record's standing among its number's records, twice: the first reading finds the given names
 	 * that name no child (odd in most of their groups: placeholder), the second reads them as no name */
 	for (int pass = 0; pass < 2; pass++) {
@@ -222,13 +265,21 @@ size_t linkage_drop_wrong_ids(struct linkage_rec *r, size_t n, struct linkage_wr
 				;
 			if (hi - lo < 2 || hi - lo > WRONG_GROUP_MAX)
 				continue;
+			if (pass) {
+				/* a group none of whose records holds a placeholder name reads as the first reading
+				 * read it: its standings stand (most groups; every one when no name is a placeholder) */
+				bool held = false;
+				for (size_t a = lo; a < hi && !held; a++)
+					held = placeholder(ph, nph, &r[byid[a].i]);
+				if (!held)
+					continue;
+			}
 			for (size_t a = lo; a < hi; a++) {
-				struct side grp[NFIELDS];
 				const struct linkage_rec *x = &r[byid[a].i];
 				if (pass == 0)
 					st.grouped[x->source <= LINKAGE_MAX_SOURCES ? x->source : 0]++;
 				standing[byid[a].i] = !x->given_len || placeholder(ph, nph, x) ? G_NONE
-						      : group_odd(r, byid, lo, hi, a, ph, nph, grp) ? G_ODD
+						      : group_odd(r, byid, lo, hi, a, ph, nph, NULL) ? G_ODD
 						      : G_HELD;
 			}
 		}
@@ -239,7 +290,7 @@ size_t linkage_drop_wrong_ids(struct linkage_rec *r, size_t n, struct linkage_wr
 		for (size_t i = 0; i < n; i++)
 			if (standing[i] != G_NONE)
 				byname[nj++] = (struct wid){r[i].given_h, standing[i] == G_ODD};
-		qsort(byname, nj, sizeof *byname, cmp_wid);
+		sort_wid(byname, nj);
 		for (size_t lo = 0, hi; lo < nj; lo = hi) {
 			size_t odd = 0;
 			for (hi = lo; hi < nj && byname[hi].key == byname[lo].key; hi++)
@@ -251,7 +302,7 @@ size_t linkage_drop_wrong_ids(struct linkage_rec *r, size_t n, struct linkage_wr
 	for (size_t i = 0, k = 0; i < n; i++)
 		if (r[i].nhs_state == LINKAGE_ID_VALID)
 			byname[k++] = (struct wid){names_key(&r[i]), (uint32_t)i};
-	qsort(byname, nname, sizeof *byname, cmp_wid);
+	sort_wid(byname, nname);
 	/* then each odd record against the children named as it is */
 	for (size_t lo = 0, hi; lo < nname; lo = hi) {
 		for (hi = lo + 1; hi < nname && byid[hi].key == byid[lo].key; hi++)
