@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "nhs_numbers.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -940,30 +942,7 @@ static void clustering_lone_spelling_of_held_name(void **state)
 	linkage_result_free(&res);
 }
 
-/* A valid NHS number from nine digits (mod 11 check digit); 0 when the nine have none. */
-static int nhs_from(unsigned long nine, char out[11])
-{
-	unsigned sum = 0;
-	snprintf(out, 11, "%09lu", nine);
-	for (int i = 0; i < 9; i++)
-		sum += (unsigned)(out[i] - '0') * (unsigned)(10 - i);
-	unsigned check = 11 - sum % 11;
-	if (check == 10)
-		return 0;
-	out[9] = (char)('0' + (check == 11 ? 0 : check));
-	out[10] = 0;
-	return 1;
-}
 
-/* The next valid NHS number from *nine on, *nine moved past its stem (a nine-digit stem whose check digit would
- * be 10 has none: about one in eleven); bounded at 11 stems. */
-static void next_nhs(unsigned long *nine, char out[11])
-{
-	for (int i = 0; i < 11; i++)
-		if (nhs_from((*nine)++, out))
-			return;
-	fail_msg("no valid NHS number from %lu", *nine);
-}
 
 /* Kojo Kwaku Mensah's health records (an NHS number, "Kojo") and school records (a UPN, "Kojjo"): two
  * components of two records, each with an identifier, joined by a twin-like link (names close). own_ids

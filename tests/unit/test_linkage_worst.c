@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "nhs_numbers.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -357,24 +359,6 @@ static struct linkage_rec rec(const char *given, const char *family, const char 
 	return r;
 }
 
-/* The next valid NHS number from *nine on (mod 11 check digit; a stem whose digit would be 10 is passed). */
-static void next_nhs(unsigned long *nine, char out[11])
-{
-	for (int i = 0; i < 11; i++, (*nine)++) {
-		unsigned sum = 0;
-		snprintf(out, 11, "%09lu", *nine);
-		for (int d = 0; d < 9; d++)
-			sum += (unsigned)(out[d] - '0') * (unsigned)(10 - d);
-		unsigned check = 11 - sum % 11;
-		if (check == 10)
-			continue;
-		out[9] = (char)('0' + (check == 11 ? 0 : check));
-		out[10] = 0;
-		(*nine)++;
-		return;
-	}
-	fail_msg("no valid NHS number from %lu", *nine);
-}
 
 static void name_pairs_keep_twin_known_by_one_record_apart(void **state)
 {

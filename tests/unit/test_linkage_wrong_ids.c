@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "nhs_numbers.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -26,24 +28,6 @@ static struct linkage_rec rec(uint8_t src, const char *given, const char *family
 	return r;
 }
 
-/* The next valid NHS number from *nine on (mod 11 check digit; a stem whose digit would be 10 is passed). */
-static void next_nhs(unsigned long *nine, char out[11])
-{
-	for (int i = 0; i < 11; i++, (*nine)++) {
-		unsigned sum = 0;
-		snprintf(out, 11, "%09lu", *nine);
-		for (int d = 0; d < 9; d++)
-			sum += (unsigned)(out[d] - '0') * (unsigned)(10 - d);
-		unsigned check = 11 - sum % 11;
-		if (check == 10)
-			continue;
-		out[9] = (char)('0' + (check == 11 ? 0 : check));
-		out[10] = 0;
-		(*nine)++;
-		return;
-	}
-	fail_msg("no valid NHS number from %lu", *nine);
-}
 
 /* Families of two children born on different days, each child's number on a GP and a school record; an A&E
  * record written with the younger child's name and birthday and the elder's number. Returns the index of each
