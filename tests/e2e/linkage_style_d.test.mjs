@@ -3,9 +3,9 @@
 // with a household through time, each agency with its own conventions and error process). Style d is far harder
 // than a, b or c for the method (docs/BENCHMARKS.md "Round 28b: style d"), so these floors are the worst case
 // measured over the harness's grid at this size (bench/robustness_linkage.sh, STYLES=d D_FAMILIES=440, seeds
-// 1-3, main's binary of 2026-12-07; the recall floor raised in round 29 to the worst of these cells with
-// `age_dates`), less the noise between seeds: they catch a method that gets worse on data it was not tuned on, not
-// one that meets issue 16's bar. No timing is asserted.
+// 1-3, main's binary of 2026-12-07; the recall floor raised in rounds 29 and 29c to the worst of these cells with
+// `age_dates` and `wrong_id`), less the noise between seeds: they catch a method that gets worse on data it was
+// not tuned on, not one that meets issue 16's bar. No timing is asserted.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,7 +26,12 @@ const SEED = 1;
 // (about 0.02 of recall, 0.005 of precision). Round 29 (`age_dates`, docs/BENCHMARKS.md "Round 29"), the same five
 // cells: recall 0.8725, 0.7871 (dob_estimate x2, the worst), 0.8205, 0.8496, 0.8525; precision 0.9979, 0.9968,
 // 0.9798 (moves x2, the worst), 0.9911, 0.9982; twin clusters 0, 0, 3, 1, 2. The recall floor is 0.7871 less
-// 0.02; precision and twin clusters did not move.
+// 0.02; precision and twin clusters did not move. Round 29c (integ with `age_dates` and `wrong_id`, docs/BENCHMARKS.md
+// "Round 29c"), the same five cells: recall 0.8858, 0.8091 (dob_estimate x2, the worst), 0.8369, 0.8557, 0.8573;
+// precision 0.9981, 0.9970, 0.9816 (moves x2, the worst), 0.9921, 0.9982; twin clusters 0, 0, 3, 0, 2. The recall
+// floor is 0.8091 less 0.02, rounded down (without `age_dates` that cell gives 0.7711 and fails it); precision
+// (0.9816 less 0.005 is above 0.975) and twin clusters (3 at moves x2) stay. Over the whole grid at this size
+// (seeds 1-3, 141 cells) the worst are recall 0.8063, precision 0.9816, 3 twin clusters: within the floors.
 const GRID = [
   ['default', 1, []],
   ['dob_estimate x2', 2, ['--scale', 'dob_estimate=2']],
@@ -34,7 +39,7 @@ const GRID = [
   ['translit x0.5', 2, ['--scale', 'translit=0.5']],
   ['head_name x2', 1, ['--scale', 'head_name=2']],
 ];
-const FLOORS = { precision: 0.975, recall: 0.76, twinClusters: 3 };
+const FLOORS = { precision: 0.975, recall: 0.78, twinClusters: 3 };
 
 let dir;
 before(() => { dir = tempDir('linkage-style-d'); });
