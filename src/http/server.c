@@ -232,7 +232,10 @@ static enum MHD_Result stream_form_field(void *cls, enum MHD_ValueKind kind, con
 	http_request *rq = cls;
 	if (!rq->form_field || !rq->sink_live) /* refused, or the request is over: nothing more goes to the sink */
 		return MHD_NO;
-	return rq->form_field(rq, key, filename, content_type, data, (unsigned long long)off, size, rq->sink_ctx) == 0
+	/* libmicrohttpd passes a multipart part without a name as a NULL key, and an empty piece may come as NULL
+	 * data (fuzz_http, ci4): the sinks see "" for both, never NULL. */
+	return rq->form_field(rq, key ? key : "", filename, content_type, data ? data : "", (unsigned long long)off,
+			      size, rq->sink_ctx) == 0
 		       ? MHD_YES
 		       : MHD_NO;
 }
@@ -311,7 +314,7 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
 		if (rq->nform >= HTTP_FORM_FIELDS_MAX)
 			return MHD_NO;
 		f = &rq->form[rq->nform];
-		if (!(f->name = strdup(key)) || !(f->value = calloc(1, size + 1))) {
+		if (!(f->name = strdup(key ? key : "")) || !(f->value = calloc(1, size + 1))) { /* NULL key: as above */
 			free(f->name);
 			f->name = NULL;
 			return MHD_NO;
@@ -324,7 +327,8 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
 			return MHD_NO;
 		f->value = v;
 	}
-	memcpy(f->value + off, data, size);
+	if (size)
+		memcpy(f->value + off, data, size);
 	f->value[off + size] = '\0';
 	return MHD_YES;
 }
