@@ -266,11 +266,11 @@ struct alloc_args {
 static int alloc_run(store_conn *c, void *arg)
 {
 	struct alloc_args *x = arg;
-	int rc = cases_allocate(c, "cli", &x->a, &x->res);
+	int rc = cases_allocate(c, "cli", NULL, &x->a, &x->res);
 	if (rc == STORE_OK && x->res == CASES_NO_TEAM && strcmp(x->a.team, DEFAULT_TEAM) == 0) {
 		const struct store_team t = {DEFAULT_TEAM, "Default team", ""};
 		if ((rc = cases_team_upsert(c, "cli", &t)) == STORE_OK)
-			rc = cases_allocate(c, "cli", &x->a, &x->res);
+			rc = cases_allocate(c, "cli", NULL, &x->a, &x->res);
 	}
 	return rc;
 }

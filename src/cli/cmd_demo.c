@@ -146,7 +146,7 @@ static int demo_cases_run(store_conn *c, void *arg)
 		a.person_id = id;
 		snprintf(a.team, sizeof a.team, "north");
 		snprintf(a.worker, sizeof a.worker, DEMO_WORKER);
-		if ((rc = cases_allocate(c, "demo", &a, &res)) != STORE_OK)
+		if ((rc = cases_allocate(c, "demo", NULL, &a, &res)) != STORE_OK)
 			return rc;
 	}
 	return STORE_OK;

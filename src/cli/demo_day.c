@@ -30,7 +30,7 @@ static int demo_day_run(store_conn *c, void *arg)
 		snprintf(a.team, sizeof a.team, DAY_TEAM);
 		if (i < DAY_TO_WORKER)
 			snprintf(a.worker, sizeof a.worker, DAY_WORKER);
-		rc = cases_allocate(c, "demo", &a, &res);
+		rc = cases_allocate(c, "demo", NULL, &a, &res);
 	}
 	bool done = false;
 	if (rc == STORE_OK && n > 0)

@@ -63,14 +63,21 @@ int cases_team_get(store_conn *c, const char *code, struct store_team_contact *o
 	return store_team_contact_get(c, code, out, found);
 }
 
-int cases_allocate(store_conn *c, const char *actor, const struct store_allocation *a, enum cases_result *res)
+int cases_allocate(store_conn *c, const char *actor, const struct access_reader *by, const struct store_allocation *a,
+		   enum cases_result *res)
 {
-	bool exists = false;
+	bool exists = false, may = true;
 	char basis[ACCESS_BASIS_MAX];
 	/* Allocating is the administrator's (and the operator's) whatever their relationship: the write decision
-	 * only says whether the child is there, a sealed child being as absent as no child (service/access.h). */
+	 * only says whether the child is there, a sealed child being as absent as no child (service/access.h). An
+	 * administrator at the pages asks only for a child their search could have found (r-ntk24: not one known
+	 * only from records outside their view), else as for none. The decision audits its refusal, naming no child,
+	 * for the pages and the command line alike (r-tidy32: the command line's refusals wrote no entry). */
 	const struct access_writer w = {0, actor, "", NULL};
-	int rc = access_write_check(c, &w, a->person_id, clock_now(), WRITE_ALLOCATION, &exists, basis);
+	const struct access_write_ask ask = {&w, actor, WRITE_ALLOCATION, NULL, a->person_id};
+	int rc = by ? access_allocation_may_find(c, by, a->person_id, &may) : STORE_OK;
+	if (rc == STORE_OK)
+		rc = access_write_checked(c, &ask, may ? a->person_id : 0, 0, clock_now(), &exists, basis);
 	*res = CASES_NO_CHILD;
 	if (rc != STORE_OK || !exists)
 		return rc;

@@ -28,8 +28,13 @@ int cases_team_get(store_conn *c, const char *code, struct store_team_contact *o
  * children's social care may, service/users.h users_may_hold_cases), or is disabled. */
 enum cases_result { CASES_DONE = 0, CASES_NO_CHILD = 1, CASES_NO_TEAM = 2, CASES_NOT_CASE_HOLDER = 3 };
 /* Allocates a child to a team (and a worker, or none). The child's open alerts follow the allocation in the
- * same transaction (alerts_follow_allocation, issue 15): the new worker, else the team, owns them. */
-int cases_allocate(store_conn *c, const char *actor, const struct store_allocation *a, enum cases_result *res);
+ * same transaction (alerts_follow_allocation, issue 15): the new worker, else the team, owns them. by: the
+ * administrator at the pages, who may allocate only a child their search could find
+ * (access_allocation_may_find); NULL for the command line and the demo (the operator: any child but a sealed
+ * one). The one decision for both (access_write_checked, WRITE_ALLOCATION): CASES_NO_CHILD is a refused write,
+ * its "access.refused" entry written in this transaction on "child:ID" naming no child, and nothing else. */
+int cases_allocate(store_conn *c, const char *actor, const struct access_reader *by, const struct store_allocation *a,
+		   enum cases_result *res);
 
 /* ---- finding the child and the worker (issue 15) ---- */
 

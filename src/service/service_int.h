@@ -19,8 +19,7 @@ int service_in_read(store *st, const struct children_access *a, int (*fn)(store_
  * access_write_refuse. `make layering` keeps these from the edges. */
 #include "service/access.h"
 
-/* In the caller's transaction, no entry written: for cases_allocate, whose refusal the command line reports and
- * the administrator's job audits (access_write_checked), and for the functions of service/access.c. */
+/* In the caller's transaction, no entry written: for the functions of service/access.c. */
 int access_write_check(store_conn *c, const struct access_writer *w, int64_t child_id, int64_t now,
 		       enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX]);
 /* Queues the refusal's entry (r filled: the actor copied, the rest as given); done(r) runs once it is durable or

@@ -396,30 +396,14 @@ static int alloc_run(store_conn *c, struct admin_job *j)
 		if (!j->alloc.team[0])
 			snprintf(j->alloc.team, sizeof j->alloc.team, "%s", p.team[0] ? p.team : DEFAULT_TEAM);
 	}
-	/* The child must be one the administrator's search could have found (r-ntk24: not one known only from
-	 * records outside their view), else the answer for no child: cases_allocate asks only whether it is
-	 * there at all, for the command line too. */
-	bool may = false, there = false;
-	if ((rc = access_allocation_may_find(c, &j->by, j->alloc.person_id, &may)) != STORE_OK)
-		return rc;
-	/* The write decision as cases_allocate asks it (the child is there), and a refusal audited by it as every
-	 * refused write, naming no child (r-ntk30, r-ntk31): a child the search could not find is asked as none. */
-	const struct access_writer wr = {0, j->actor, "", NULL};
-	const struct access_write_ask ask = {&wr, j->actor, WRITE_ALLOCATION, NULL, j->alloc.person_id};
-	if ((rc = access_write_checked(c, &ask, may ? j->alloc.person_id : 0, 0, clock_now(), &there, NULL)) != STORE_OK)
-		return rc;
-	if (!there) {
-		j->cases_res = CASES_NO_CHILD;
-		return STORE_OK;
-	}
-	rc = cases_allocate(c, j->actor, &j->alloc, &j->cases_res);
+	/* The one decision (cases_allocate): a child the administrator's search could not have found is asked as
+	 * none, and a refusal is audited there, as the command line's. */
+	rc = cases_allocate(c, j->actor, &j->by, &j->alloc, &j->cases_res);
 	if (rc == STORE_OK && j->cases_res == CASES_NO_TEAM && strcmp(j->alloc.team, DEFAULT_TEAM) == 0) {
 		const struct store_team t = {DEFAULT_TEAM, "Default team", ""};
 		if ((rc = cases_team_upsert(c, j->actor, &t)) == STORE_OK)
-			rc = cases_allocate(c, j->actor, &j->alloc, &j->cases_res);
+			rc = cases_allocate(c, j->actor, &j->by, &j->alloc, &j->cases_res);
 	}
-	if (rc == STORE_OK && j->cases_res == CASES_NO_CHILD) /* gone since: as above */
-		rc = access_write_checked(c, &ask, 0, 0, clock_now(), &there, NULL);
 	return rc;
 }
 

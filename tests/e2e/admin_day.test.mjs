@@ -237,4 +237,31 @@ describe('allocation by search, confirmed by name', () => {
     assert.match(cli.stderr, /--worker 'pat\.police' cannot hold a child's case/);
     assert.equal(held(amelia), was);
   });
+
+  test('a refused command-line allocation is audited as the page\'s refusal, once, on the id asked; an allowed one is not', () => {
+    // r-tidy32: `safeguard allocate` refused a sealed child and a number that is no child with no entry, where the
+    // page's refusal of the same write writes one "access.refused" (one decision now: cases_allocate).
+    const NOBODY = 987654321;
+    const refusals = (id) => auditRows(area.db, { action: 'access.refused', object: `child:${id}` });
+    const sets = auditRows(area.db, { action: 'allocation.set', object: `child:${amelia}` }).length;
+    const allowed = runCli(['allocate', '--db', dbUrl(area.db), '--child', String(amelia), '--team', 'north', '--user', 'sam.patel']);
+    assert.equal(allowed.status, 0, allowed.stderr);
+    assert.deepEqual(refusals(amelia), [], 'an allowed allocation writes no refusal');
+    assert.equal(auditRows(area.db, { action: 'allocation.set', object: `child:${amelia}` }).length, sets + 1);
+    const sealedKid = runCli(['seal', '--db', dbUrl(area.db), '--child', String(amelia), '--basis', 'adoption'], { check: false });
+    assert.equal(sealedKid.status, 0, sealedKid.stderr);
+    for (const id of [NOBODY, amelia]) {
+      const total = auditEntries(area.db);
+      const before = refusals(id).length;
+      const cli = runCli(['allocate', '--db', dbUrl(area.db), '--child', String(id), '--team', 'north'], { check: false });
+      assert.equal(cli.status, 1, cli.stderr);
+      assert.match(cli.stderr, new RegExp(`there is no child ${id}`));
+      const rows = refusals(id);
+      assert.equal(rows.length - before, 1, `one entry for child ${id}: ${JSON.stringify(rows)}`);
+      assert.equal(auditEntries(area.db) - total, 1, 'nothing else written');
+      assert.equal(rows[0].actor, 'cli');
+      assert.equal(rows[0].child_id, 0, 'names no child');
+      assert.equal(rows[0].detail, `allocation.record refused: child ${id}`);
+    }
+  });
 });

@@ -425,7 +425,7 @@ describe('owners', () => {
     assert.deepEqual([alertRow(area.db, ta.id)].map((a) => ({ owner_kind: a.owner_kind, owner: a.owner })), [{ owner_kind: 'team', owner: 'CIN1' }]);
   });
 
-  test('allocate to an unknown team or an unknown child exits 1 with a message and writes nothing', async () => {
+  test('allocate to an unknown team or an unknown child exits 1 with a message and writes nothing but the refusal\'s entry', async () => {
     const c = await post(tok.education, 'contact', at(TODAY, '00:00:00'), kid());
     const auditBefore = auditEntries(area.db);
     const noTeam = allocate(area.db, c.child_id, 'NOSUCH', 'jsmith', { check: false });
@@ -437,11 +437,14 @@ describe('owners', () => {
     assert.equal(noChild.status, 1, noChild.stderr);
     assert.match(noChild.stderr, /no child 987654321/);
     assert.equal(allocationOf(area.db, 987654321), undefined);
-    assert.equal(auditEntries(area.db), auditBefore);
+    // r-tidy32: a refused allocation is audited as the page's is (one access.refused entry on the id asked)
+    assert.equal(auditEntries(area.db), auditBefore + 1);
+    const refusals = auditRows(area.db, { action: 'access.refused', object: 'child:987654321' });
+    assert.deepEqual(refusals.map((e) => [e.actor, e.child_id, e.detail]), [['cli', 0, 'allocation.record refused: child 987654321']]);
 
     const badId = allocate(area.db, 'abc', 'CIN1', undefined, { check: false });
     assert.equal(badId.status, 2, badId.stderr);
-    assert.equal(auditEntries(area.db), auditBefore);
+    assert.equal(auditEntries(area.db), auditBefore + 1);
   });
 });
 

@@ -137,7 +137,7 @@ static void allocate(struct fx *f, int64_t child, const char *team, const char *
 	a->person_id = child;
 	snprintf(a->team, sizeof a->team, "%s", team);
 	snprintf(a->worker, sizeof a->worker, "%s", worker);
-	assert_int_equal(cases_allocate(f->c, "cli", a, &res), STORE_OK);
+	assert_int_equal(cases_allocate(f->c, "cli", NULL, a, &res), STORE_OK);
 	assert_int_equal(res, CASES_DONE);
 	free(a);
 }

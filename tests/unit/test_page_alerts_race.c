@@ -254,7 +254,7 @@ static void a_seal_or_a_move_in_between_shows_nothing_more(void **state)
 	al->person_id = kay;
 	snprintf(al->team, sizeof al->team, "north");
 	snprintf(al->worker, sizeof al->worker, "jsmith");
-	assert_int_equal(cases_allocate(f->c, "cli", al, &res), STORE_OK);
+	assert_int_equal(cases_allocate(f->c, "cli", NULL, al, &res), STORE_OK);
 	assert_int_equal(res, CASES_DONE);
 	assert_int_equal(store_commit(f->c), STORE_OK);
 
@@ -271,7 +271,7 @@ static void a_seal_or_a_move_in_between_shows_nothing_more(void **state)
 	decide(f->st, &a, kay, "jsmith", "social_care", "social_worker");
 	assert_int_equal(store_begin(f->c), STORE_OK);
 	snprintf(al->worker, sizeof al->worker, "bjones");
-	assert_int_equal(cases_allocate(f->c, "cli", al, &res), STORE_OK);
+	assert_int_equal(cases_allocate(f->c, "cli", NULL, al, &res), STORE_OK);
 	int64_t a_health = alert_on(f->c, kay, h1, "worker", "bjones");
 	assert_int_equal(store_commit(f->c), STORE_OK);
 	page(f->st, &a, &after);
@@ -280,7 +280,7 @@ static void a_seal_or_a_move_in_between_shows_nothing_more(void **state)
 	/* sealed between */
 	snprintf(al->worker, sizeof al->worker, "jsmith");
 	assert_int_equal(store_begin(f->c), STORE_OK);
-	assert_int_equal(cases_allocate(f->c, "cli", al, &res), STORE_OK);
+	assert_int_equal(cases_allocate(f->c, "cli", NULL, al, &res), STORE_OK);
 	assert_int_equal(store_commit(f->c), STORE_OK);
 	decide(f->st, &a, kay, "jsmith", "social_care", "social_worker");
 	assert_int_equal(a.reader.level, ACCESS_FULL);

@@ -169,10 +169,10 @@ static void viewers_link_from_the_decision(void **state)
 	al->person_id = child;
 	snprintf(al->team, sizeof al->team, "north");
 	snprintf(al->worker, sizeof al->worker, "jsmith");
-	assert_int_equal(cases_allocate(c, "cli", al, &res), STORE_OK);
+	assert_int_equal(cases_allocate(c, "cli", NULL, al, &res), STORE_OK);
 	assert_int_equal(res, CASES_DONE);
 	al->person_id = sealed;
-	assert_int_equal(cases_allocate(c, "cli", al, &res), STORE_OK);
+	assert_int_equal(cases_allocate(c, "cli", NULL, al, &res), STORE_OK);
 	free(al);
 	bool already = false;
 	assert_int_equal(store_person_seal(c, sealed, "court_order", "dpo.one", &already), STORE_OK);
@@ -304,7 +304,7 @@ static void the_audits_decision_reads_its_facts_in_one_statement(void **state)
 	al->person_id = child;
 	snprintf(al->team, sizeof al->team, "east");
 	snprintf(al->worker, sizeof al->worker, "dwise");
-	assert_int_equal(cases_allocate(c, "cli", al, &res), STORE_OK);
+	assert_int_equal(cases_allocate(c, "cli", NULL, al, &res), STORE_OK);
 	assert_int_equal(res, CASES_DONE);
 	free(al);
 	bool already = false;
@@ -380,7 +380,7 @@ static void a_childs_contacts_in_one_read(void **state)
 	al->person_id = held;
 	snprintf(al->team, sizeof al->team, "west");
 	snprintf(al->worker, sizeof al->worker, "hwells");
-	assert_int_equal(cases_allocate(c, "cli", al, &res), STORE_OK);
+	assert_int_equal(cases_allocate(c, "cli", NULL, al, &res), STORE_OK);
 	assert_int_equal(res, CASES_DONE);
 	free(al);
 	assert_int_equal(store_commit(c), STORE_OK);
@@ -559,7 +559,7 @@ static void a_pages_reads_sent_ahead_arrive_together(void **state)
 	al->person_id = child;
 	snprintf(al->team, sizeof al->team, "door");
 	snprintf(al->worker, sizeof al->worker, "aworker");
-	assert_int_equal(cases_allocate(c, "cli", al, &res), STORE_OK);
+	assert_int_equal(cases_allocate(c, "cli", NULL, al, &res), STORE_OK);
 	free(al);
 	assert_int_equal(store_commit(c), STORE_OK);
 	store_conn_put(f->st, c);
@@ -832,7 +832,7 @@ static void a_seal_after_the_decision_leaves_the_alerts_as_the_events(void **sta
 	al->person_id = child;
 	snprintf(al->team, sizeof al->team, "north");
 	snprintf(al->worker, sizeof al->worker, "jsmith");
-	assert_int_equal(cases_allocate(c, "cli", al, &res), STORE_OK);
+	assert_int_equal(cases_allocate(c, "cli", NULL, al, &res), STORE_OK);
 	assert_int_equal(res, CASES_DONE);
 	assert_int_equal(store_commit(c), STORE_OK);
 	store_conn_put(f->st, c);
@@ -872,7 +872,7 @@ static void a_seal_after_the_decision_leaves_the_alerts_as_the_events(void **sta
 	decide(f->st, &a, child, "jsmith", "social_worker");
 	assert_int_equal(store_begin(c), STORE_OK);
 	snprintf(al->worker, sizeof al->worker, "bjones");
-	assert_int_equal(cases_allocate(c, "cli", al, &res), STORE_OK);
+	assert_int_equal(cases_allocate(c, "cli", NULL, al, &res), STORE_OK);
 	assert_int_equal(res, CASES_DONE);
 	assert_int_equal(store_commit(c), STORE_OK);
 	page_after_decision(f->st, &a, &n);
@@ -882,7 +882,7 @@ static void a_seal_after_the_decision_leaves_the_alerts_as_the_events(void **sta
 	assert_int_equal(a.reader.level, ACCESS_AGENCY);
 	snprintf(al->worker, sizeof al->worker, "jsmith");
 	assert_int_equal(store_begin(c), STORE_OK);
-	assert_int_equal(cases_allocate(c, "cli", al, &res), STORE_OK);
+	assert_int_equal(cases_allocate(c, "cli", NULL, al, &res), STORE_OK);
 	assert_int_equal(store_commit(c), STORE_OK);
 
 	/* sealed between the decision and the page: the events and the alerts both shown, as decided */
