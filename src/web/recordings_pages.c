@@ -492,7 +492,12 @@ static void upload_end(http_request *rq, void *ctx)
  * and then the connection closed with no answer at all, so a recording over 16 MiB to a child she may not write to
  * met a reset where integ answered 403 at once. Decision: a refused upload costs the server what an allowed one
  * would (the same limit, the same idle timeout), no more; a body declared over that limit is answered at once as
- * before, and writes no entry (its token is not read). */
+ * before, its token not read. r-tidy32: such a try wrote no entry at all, so a refused attempt went unaudited for
+ * its size. Decision: its entry is written (queued) when the browser vouches that the form is this service's
+ * (web_origin_vouched: Origin ours, or Sec-Fetch-Site same-origin, headers no page of another site can set, the
+ * "verifying origin with standard headers" defence), and not when it says nothing (no Origin: a client with her
+ * cookie and no token, as r-review50's). Reading the token instead would mean reading into a body the server then
+ * cannot drain (over HTTP_DRAIN_MAX, the client would meet a reset, not the 403). */
 struct refused_upload {
 	const struct web *w;
 	struct access_write_refusal *held; /* NULL once sent or dropped */
@@ -570,7 +575,10 @@ static void upload_refused(const struct web *w, http_request *rq, struct access_
 	unsigned long long max = w->recording_max + 64 * 1024;
 	long long cl = http_content_length(rq);
 	if (cl >= 0 && (unsigned long long)cl > max) {
-		access_write_refusal_drop(r->held);
+		if (web_origin_vouched(w, rq))
+			access_write_refusal_send(w->q, r->held);
+		else
+			access_write_refusal_drop(r->held);
 		free(r);
 		web_message(w, rq, 403, CAN_NOT_TITLE, CAN_NOT);
 		return;

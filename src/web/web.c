@@ -1711,6 +1711,14 @@ bool web_same_origin(const struct web *w, http_request *rq)
 	return true;
 }
 
+bool web_origin_vouched(const struct web *w, http_request *rq)
+{
+	const char *site = http_header(rq, "Sec-Fetch-Site"), *origin = http_header(rq, "Origin");
+	if (site && strcmp(site, "same-origin") == 0)
+		return web_same_origin(w, rq); /* and an Origin, if sent, ours */
+	return !site && origin && strcmp(origin, "null") != 0 && web_same_origin(w, rq);
+}
+
 /* ---- need-to-know ---- */
 
 void web_child_refusal(const struct web *w, http_request *rq, int64_t child_id, enum access_level level)

@@ -105,6 +105,10 @@ void web_keep(json_t *form, json_t *view, const char *key, const char *field, co
 bool web_text_ok(const char *s, size_t max_chars, bool multi_line);
 /* The CSRF defence of every form that acts: false when the browser says it came from another site. */
 bool web_same_origin(const struct web *w, http_request *rq);
+/* Stricter: true only when the browser says the form is this service's (Origin this service's, or Sec-Fetch-Site
+ * same-origin), headers a page of another site cannot set; false when it says nothing. For a refused upload
+ * declared over the limit, whose CSRF token is never read (web/recordings_pages.c upload_refused). */
+bool web_origin_vouched(const struct web *w, http_request *rq);
 
 /* ---- recording an event from a page ---- */
 

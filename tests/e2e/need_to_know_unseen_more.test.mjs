@@ -3,6 +3,7 @@
 // housemate a record the reader may see names. To a reader outside health she is what an id that holds no child
 // is there too. Real binary, HTTP, SQLite (and PostgreSQL with make e2e-pg).
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, test } from 'node:test';
 import { addPerson, alertRows, auditEntries, auditRows, dbUrl, freshArea, isoSeconds, now, removeDir, request, runCli,
   signedInPeople, startServer, ukDate } from './lib.mjs';
@@ -938,4 +939,57 @@ test('an upload without the session\'s CSRF token writes no entry in her name', 
   // r-review60: an entry wrongly queued by a try that should write none lands after that try was checked; the write
   // queue runs its jobs in order, so once the last try's entry is durable every earlier one is: counted here.
   assert.equal(auditEntries(area.db) - start, tries.reduce((n, t) => n + t[3], 0), 'entries, all tries');
+});
+
+// r-tidy32: a refused upload declared over the limit (answered at once, its token never read) wrote no entry, so an
+// attempt on a child's record went unaudited for its size. Its entry is now written when the browser vouches that the
+// form is this service's (Origin ours, or Sec-Fetch-Site same-origin: headers a page of another site cannot set), and
+// still not when it says nothing (her cookie and no token, r-review50) or names another site (refused by the gate
+// first). The declared body is never sent: the server answers before asking for it. Failed before (0 entries).
+test('a refused upload declared over the limit is audited when the browser vouches for the form, not otherwise', async () => {
+  const cookie = await people.cookie('sam.worker');
+  const declared = (id, headers) => new Promise((resolve, reject) => {
+    const u = new URL(`${server.url}/children/${id}/recordings?filename=a.mp3`);
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'POST', agent: false,
+      headers: { cookie, 'content-type': 'multipart/form-data; boundary=TD32', 'content-length': String(3 * 1024 ** 3),
+        expect: '100-continue', ...headers } });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => { req.destroy(); resolve({ status: res.statusCode, text }); });
+    });
+    req.on('continue', () => reject(new Error('the server asked for a body declared over the limit')));
+    req.on('error', reject);
+    req.flushHeaders();
+  });
+  const tries = [
+    ['Origin ours', { origin: server.url }, 403, 1],
+    ['Sec-Fetch-Site same-origin', { 'sec-fetch-site': 'same-origin' }, 403, 1],
+    ['Origin ours, Sec-Fetch-Site same-origin', { origin: server.url, 'sec-fetch-site': 'same-origin' }, 403, 1],
+    ['nothing said', {}, 403, 0],
+    ['Origin null', { origin: 'null' }, 403, 0],
+    ['another site', { origin: 'https://evil.example' }, 403, 0],
+    ['cross-site fetch', { 'sec-fetch-site': 'cross-site' }, 403, 0],
+  ];
+  const start = auditEntries(area.db);
+  for (const [what, headers, status, entries] of tries) {
+    const id = NOBODY + 61 + tries.findIndex((t) => t[0] === what);
+    const total = auditEntries(area.db);
+    const r = await declared(id, headers);
+    assert.equal(r.status, status, `${what}: ${r.text.slice(0, 200)}`);
+    // queued, not waited for: a bounded number of reads
+    let grew = auditEntries(area.db) - total;
+    for (let i = 0; i < 100 && grew < entries; i++) grew = auditEntries(area.db) - total;
+    assert.equal(grew, entries, `${what}: ${entries} entries`);
+    if (entries) {
+      const e = auditRows(area.db, { limit: 1 })[0];
+      assert.deepEqual({ action: e.action, child_id: e.child_id, object: e.object, detail: e.detail },
+        { action: 'access.refused', child_id: 0, object: `child:${id}`, detail: `recording.upload refused: child ${id}` }, what);
+      assert.ok(e.actor.endsWith(':sam.worker'), e.actor);
+    }
+  }
+  // the write queue runs in order: once the last vouched try's entry is durable, any wrongly queued earlier one is too
+  assert.equal(auditEntries(area.db) - start, tries.reduce((n, t) => n + t[3], 0), 'entries, all tries');
+  assert.equal(runCli(['audit', 'verify', '--db', dbUrl(area.db)], { check: false }).status, 0);
 });
