@@ -92,6 +92,22 @@ static void list_audited(struct children_access *access)
 	http_resume(j->rq);
 }
 
+static void list_continue(http_request *rq, void *ctx);
+
+/* One alert's read decided (alerts_read_decided), just before its entry is queued: the entry's detail, and the
+ * request suspended until it is durable. */
+static void one_hold(struct children_access *access)
+{
+	struct list_job *j = (struct list_job *)access;
+	char about[48] = ""; /* a refusal's entry names no child; its detail says which, for the auditor */
+	if (access->refuse && access->child_id)
+		snprintf(about, sizeof about, " (child:%lld)", (long long)access->child_id);
+	snprintf(access->detail, sizeof access->detail, "alert %lld%s%s%s", (long long)j->id, about,
+		 j->who.note[0] ? "; " : "", j->who.note);
+	http_continue_with(j->rq, list_continue, j, list_job_free);
+	http_suspend(j->rq);
+}
+
 static int on_alert(const struct store_alert *al, void *ctx)
 {
 	struct list_job *j = ctx;
@@ -202,36 +218,25 @@ static void get_alerts(struct api *a, http_request *rq, const struct caller *who
 			 state ? state : "open", j->owner.kind[0] ? j->owner.kind : "any", (long long)j->q.person_id,
 			 j->who.note[0] ? "; " : "", j->who.note);
 	}
-	if (id) {
-		/* One decision before the entry (alerts_reader_may: theirs, or any for an agency's system, and about a
-		 * child their view shows): a read is audited naming the child, a refusal as one whatever the id holds
-		 * (an id with no alert, another's alert, an alert on a child they may not see: `access.refused` on the
-		 * alert, no child; r-ntk27), so each refusal is the same work and the same answer. */
-		bool may = false;
-		struct access_reader reader;
-		api_reader_init(&reader, &j->who);
-		int rc = alerts_reader_may(a->st, &reader, id, &may, &j->access.child_id);
-		if (rc != STORE_OK) {
-			api_reply_store_failure(a, rq, rc);
-			goto fail;
-		}
-		char about[48] = ""; /* a refusal's entry names no child; its detail says which, for the auditor */
-		if (!may && j->access.child_id)
-			snprintf(about, sizeof about, " (child:%lld)", (long long)j->access.child_id);
-		if (!may) {
-			j->access.refuse = true;
-			j->access.child_id = 0;
-			snprintf(j->access.object, sizeof j->access.object, "alert:%lld", (long long)id);
-		}
-		snprintf(j->access.detail, sizeof j->access.detail, "alert %lld%s%s%s", (long long)id, about,
-			 j->who.note[0] ? "; " : "", j->who.note);
-	}
 	j->a = a;
 	j->rq = rq;
 	snprintf(j->access.actor, sizeof j->access.actor, "%s", j->who.actor);
 	api_reader_init(&j->access.reader, &j->who);
 	j->access.action = id ? "alert.read" : "alerts.read";
 	j->access.done = list_audited;
+	if (id) {
+		/* One call decides and audits the read (alerts_read_decided: theirs, or any for an agency's system, and
+		 * about a child their view shows): a read is audited naming the child, a refusal as one whatever the id
+		 * holds (an id with no alert, another's alert, an alert on a child they may not see: `access.refused`
+		 * on the alert, no child; r-ntk27), so each refusal is the same work and the same answer. */
+		j->access.hold = one_hold;
+		int rc = alerts_read_decided(a->st, a->q, id, &j->access);
+		if (rc != STORE_OK) {
+			api_reply_store_failure(a, rq, rc);
+			goto fail;
+		}
+		return;
+	}
 	http_continue_with(rq, list_continue, j, list_job_free);
 	http_suspend(rq);
 	children_access_audit(a->q, &j->access);

@@ -280,6 +280,7 @@ struct download {
 	struct children_access access; /* first: the audit entry gates the read */
 	struct api *a;
 	http_request *rq;
+	int64_t id;
 	struct store_recording rec;
 	recordings_reader *rd;
 };
@@ -370,6 +371,24 @@ static void download_continue(http_request *rq, void *ctx)
 			    download_read, download_free, d);
 }
 
+/* The decision made (recordings_read_decided), just before its entry is queued: the entry's detail, and the
+ * request suspended until it is durable. The hash says which file was handed on; the file's name is personal
+ * data and stays out. */
+static void download_hold(struct children_access *access)
+{
+	struct download *d = (struct download *)access;
+	if (!access->refuse)
+		snprintf(access->detail, sizeof access->detail, "recording:%lld blake2b %s; %s", (long long)d->rec.id,
+			 d->rec.blake2b, access->reader.basis);
+	else if (d->rec.child_id) /* the refusal's entry names no child; its detail says which, for the auditor */
+		snprintf(access->detail, sizeof access->detail, "recording %lld (child:%lld)", (long long)d->id,
+			 (long long)d->rec.child_id);
+	else
+		snprintf(access->detail, sizeof access->detail, "recording %lld", (long long)d->id);
+	http_continue_with(d->rq, download_continue, d, download_free);
+	http_suspend(d->rq);
+}
+
 void api_recording_content(struct api *a, http_request *rq, const struct caller *caller, const int64_t *ids)
 {
 	int64_t id = ids[0];
@@ -386,44 +405,29 @@ void api_recording_content(struct api *a, http_request *rq, const struct caller 
 		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
 		return;
 	}
-	/* One decision before the entry (recordings_reader_may: the row, then its child's whole record): a refusal
-	 * is audited as one whatever the id holds (`access.refused` on the recording, naming no child: r-ntk27) and
-	 * answered once durable, the same work for an id with no recording and for one the person may not have. */
-	struct access_reader reader;
-	bool may = false;
-	api_reader_init(&reader, &who);
-	int rc = recordings_reader_may(a->st, &reader, id, clock_now(), &d->rec, &may);
+	/* A server that keeps no recordings says so to everyone, before any decision, as the page does (r-tidy32: it
+	 * answered so after deciding, to those allowed only; the decision now queues its entry). */
+	if (!a->rec) {
+		api_reply_simple(a, rq, 503, "unavailable", NULL, "this server keeps no recordings");
+		goto fail;
+	}
+	/* One call decides and audits the read (recordings_read_decided: the row, then its child's whole record): a
+	 * refusal is audited as one whatever the id holds (`access.refused` on the recording, naming no child:
+	 * r-ntk27) and answered once durable, the same work for an id with no recording and for one the person may
+	 * not have. */
+	d->a = a;
+	d->rq = rq;
+	d->id = id;
+	d->access.action = "recording.download";
+	snprintf(d->access.actor, sizeof d->access.actor, "%s", who.actor);
+	api_reader_init(&d->access.reader, &who);
+	d->access.done = download_audited;
+	d->access.hold = download_hold;
+	int rc = recordings_read_decided(a->st, a->q, id, clock_now(), &d->access, &d->rec);
 	if (rc != STORE_OK) {
 		api_reply_store_failure(a, rq, rc);
 		goto fail;
 	}
-	if (may && !a->rec) {
-		api_reply_simple(a, rq, 503, "unavailable", NULL, "this server keeps no recordings");
-		goto fail;
-	}
-	d->a = a;
-	d->rq = rq;
-	d->access.action = "recording.download";
-	snprintf(d->access.actor, sizeof d->access.actor, "%s", who.actor);
-	api_reader_init(&d->access.reader, &who);
-	if (may) {
-		d->access.child_id = d->rec.child_id;
-		/* The hash says which file was handed on; the file's name is personal data and stays out. */
-		snprintf(d->access.detail, sizeof d->access.detail, "recording:%lld blake2b %s; %s", (long long)d->rec.id,
-			 d->rec.blake2b, reader.basis);
-	} else {
-		d->access.refuse = true;
-		snprintf(d->access.object, sizeof d->access.object, "recording:%lld", (long long)id);
-		if (d->rec.child_id) /* the refusal's entry names no child; its detail says which, for the auditor */
-			snprintf(d->access.detail, sizeof d->access.detail, "recording %lld (child:%lld)", (long long)id,
-				 (long long)d->rec.child_id);
-		else
-			snprintf(d->access.detail, sizeof d->access.detail, "recording %lld", (long long)id);
-	}
-	d->access.done = download_audited;
-	http_continue_with(rq, download_continue, d, download_free);
-	http_suspend(rq);
-	children_access_audit(a->q, &d->access);
 	return;
 fail:
 	free(d);

@@ -1270,6 +1270,24 @@ int alerts_reader_may(store *st, const struct access_reader *r, int64_t id, bool
 	return service_in_snapshot(st, may_run, &a);
 }
 
+int alerts_read_decided(store *st, txq *q, int64_t id, struct children_access *a)
+{
+	bool may = false;
+	int64_t child_id = 0;
+	int rc = alerts_reader_may(st, &a->reader, id, &may, &child_id);
+	if (rc != STORE_OK)
+		return rc;
+	a->child_id = child_id;
+	if (!may) {
+		a->refuse = true;
+		snprintf(a->object, sizeof a->object, "alert:%lld", (long long)id);
+	}
+	if (a->hold)
+		a->hold(a);
+	children_access_audit(q, a);
+	return STORE_OK;
+}
+
 int alerts_write_decided(store *st, txq *q, const struct access_reader *r, const struct access_write_ask *a,
 			 struct access_write_refusal *refusal, void (*done)(struct access_write_refusal *refusal),
 			 bool *may)

@@ -187,18 +187,23 @@ bool alerts_owner_match(const struct store_alert *al, const char *username, cons
  * alert is theirs as alerts_owner_match says, and a team manager's too when the child is allocated to a team
  * they manage (issue 15). alerts_person_may_list says whether they may list an owner's alerts (their own,
  * the MASH's for a MASH worker; for a team manager their team's, or a worker's who holds a child in it);
- * acknowledging and resolving decide as alerts_reader_may does. alerts_list lists by a typed
+ * acknowledging and resolving decide as reading one does (alerts_read_decided). alerts_list lists by a typed
  * owner when q->owner_kind is set (store_alerts_owned). */
 int alerts_person_may_list(store *st, const struct alerts_owner *owner, const char *username, const char *role,
 			   bool *may);
-/* Whether the reader may read or act on one alert, the one decision before its page, its API read and acting on
- * it (r-ntk27): for a person the alert is theirs (as above), for an agency's system any alert; and for both its
- * child is one the reader's list view shows (not sealed but to the roles named for sealed records, and known:
- * VIEW_PERSON), as alerts_get and the lists decide. *may false when the id holds no alert. One snapshot, asking
- * the same statements whatever the id holds, so every refusal costs the same work. *child_id: the alert's child
- * when the id holds one (for the audit entry), else 0. */
-int alerts_reader_may(store *st, const struct access_reader *r, int64_t id, bool *may, int64_t *child_id);
-/* Acknowledging or resolving an alert, decided before the write job as alerts_reader_may decides (an id with no
+struct children_access;
+/* The read of one alert (its page, its API read) decided and audited in one call (r-tidy32): decided as the one
+ * decision about an alert decides (theirs, for an agency's system any alert, and about a child the reader's list
+ * view shows: an id with no alert, another's alert and an alert on a child they may not see alike; one snapshot,
+ * the same statements whatever the id holds, r-ntk27), then a's entry queued (children_access_audit). a: actor,
+ * action, reader, detail, done, ctx and hold set by the caller, refuse false. Decided, a->child_id is the alert's
+ * child when the id holds one, whatever the decision (for the refusal's detail: the entry ignores it), and
+ * refused, a->refuse is set with a->object "alert:ID" ("access.refused" on the alert, naming no child); then
+ * a->hold(a) runs and the entry is queued. The store's failure to decide is returned: nothing queued, no hold.
+ * The bare decision is the services' (service/service_int.h alerts_reader_may): an edge cannot decide with it
+ * and write no entry (`make layering`). */
+int alerts_read_decided(store *st, txq *q, int64_t id, struct children_access *a);
+/* Acknowledging or resolving an alert, decided before the write job as alerts_read_decided decides (an id with no
  * alert, another's alert and an alert on a child the reader may not see alike; a->id the alert, a->what
  * WRITE_ALERT) and, refused, audited in the same call: the entry queued in refusal, done(refusal) once durable
  * (access_write_decided, service/access.h). The job decides again in its transaction (alerts_acknowledge). */
@@ -210,7 +215,7 @@ int alerts_write_decided(store *st, txq *q, const struct access_reader *r, const
 int alerts_managed_teams(store *st, const char *manager, store_team_fn fn, void *ctx);
 int alerts_team_workload(store *st, const struct children_access *a, const char *team, struct date today,
 			 store_workload_fn fn, void *ctx);
-/* One alert, for its page (audit action "alert.read", child_id from alerts_reader_may). */
+/* One alert, for its page (audit action "alert.read", child_id from alerts_read_decided). */
 int alerts_get(store *st, const struct children_access *a, int64_t id, struct store_alert *out, bool *found);
 
 /* ---- unscheduled-care flags (as NHS CP-IS) ----------------------------------------------------------- */

@@ -59,6 +59,10 @@ struct children_access {
 	int rc;             /* the store's answer when it is not */
 	/* Called on the write queue's completer thread when the entry is durable or has failed; must not block. */
 	void (*done)(struct children_access *a);
+	/* May be NULL. For the reads decided and audited in one call (alerts_read_decided, recordings_read_decided):
+	 * run on the deciding thread once decided, just before the entry is queued (an edge suspends its request
+	 * there, as done() may answer it at once, and may finish detail from the decision). */
+	void (*hold)(struct children_access *a);
 	void *ctx;
 	/* The read snapshot of a page's reads (children_snapshot_begin): NULL, each read takes its own. */
 	struct children_snapshot *snapshot;

@@ -364,6 +364,24 @@ int recordings_reader_may(store *st, struct access_reader *r, int64_t id, int64_
 	return service_in_snapshot(st, may_run, &a);
 }
 
+int recordings_read_decided(store *st, txq *q, int64_t id, int64_t now, struct children_access *a,
+			    struct store_recording *out)
+{
+	bool may = false;
+	int rc = recordings_reader_may(st, &a->reader, id, now, out, &may);
+	if (rc != STORE_OK)
+		return rc;
+	a->child_id = out->child_id;
+	if (!may) {
+		a->refuse = true;
+		snprintf(a->object, sizeof a->object, "recording:%lld", (long long)id);
+	}
+	if (a->hold)
+		a->hold(a);
+	children_access_audit(q, a);
+	return STORE_OK;
+}
+
 struct list_args {
 	int64_t child_id; /* 0: every recording */
 	store_recording_fn fn;

@@ -86,14 +86,17 @@ int recordings_add(store_conn *c, struct store_recording *rec, int64_t now);
 
 /* The row, to decide who may have it (the policy needs the child). *found false when there is none. */
 int recordings_get(store *st, int64_t id, struct store_recording *out, bool *found);
-/* Whether the person may play or download recording id: its child's whole record (allocated worker, their team's
- * manager, the MASH while triaging, break-glass; r->level and r->basis set as access_decide_reader sets them), in
- * one snapshot before the audited read. The same statements run whatever the id holds (no recording: the decision
- * about no child), so a refusal costs the same work for an id with no recording and for a recording of a child the
- * person may not see (r-ntk27). *may false when there is no recording; out is the row when there is one, else
- * zeroed. */
-int recordings_reader_may(store *st, struct access_reader *r, int64_t id, int64_t now, struct store_recording *out,
-			  bool *may);
+/* Playing or downloading recording id, decided and audited in one call (r-tidy32), as alerts_read_decided: the
+ * decision is its child's whole record (allocated worker, their team's manager, the MASH while triaging,
+ * break-glass; a->reader.level and basis set as access_decide_reader sets them), one snapshot, the same statements
+ * whatever the id holds (r-ntk27). a: actor, action, reader, detail, done, ctx and hold set by the caller, need
+ * ACCESS_FULL for a page, refuse false. Decided, out is the row when there is one (else zeroed) and a->child_id
+ * its child whatever the decision (the entry ignores it when refused), and refused (no recording too), a->refuse
+ * is set with a->object "recording:ID" (naming no child); then a->hold(a) runs and the entry is queued
+ * (children_access_audit). The store's failure to decide is returned: nothing queued, no hold. The bare decision
+ * is service/service_int.h's recordings_reader_may. */
+int recordings_read_decided(store *st, txq *q, int64_t id, int64_t now, struct children_access *a,
+			    struct store_recording *out);
 /* The child's recordings (a->child_id), oldest first, in one snapshot; a's entry must be durable. */
 int recordings_list(store *st, const struct children_access *a, store_recording_fn fn, void *ctx);
 /* The child (*found false when there is none) and their recordings, oldest first, in one snapshot, for the

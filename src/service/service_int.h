@@ -27,4 +27,26 @@ int access_write_check(store_conn *c, const struct access_writer *w, int64_t chi
 void access_write_refuse(txq *q, struct access_write_refusal *r, const char *actor, enum access_write what,
 			 const char *action, int64_t id, void (*done)(struct access_write_refusal *r));
 
+/* ---- the bare read decisions (r-tidy32) ----
+ * The edges have alerts_read_decided and recordings_read_decided, which decide and queue the read's entry in one
+ * call; these decide alone, for the services' own calls (alerts_write_decided) and the unit tests. `make
+ * layering` keeps them from the edges (edge-read-unaudited): a read decision an edge used to refuse a write would
+ * write no entry, and no rule could tell it from a read. */
+struct store_recording;
+/* Whether the reader may read or act on one alert, the one decision before its page, its API read and acting on
+ * it (r-ntk27): for a person the alert is theirs (service/alerts.h alerts_owner_match, or their team's for a
+ * team manager), for an agency's system any alert; and for both its child is one the reader's list view shows
+ * (not sealed but to the roles named for sealed records, and known: VIEW_PERSON), as alerts_get and the lists
+ * decide. *may false when the id holds no alert. One snapshot, asking the same statements whatever the id holds,
+ * so every refusal costs the same work. *child_id: the alert's child when the id holds one, else 0. */
+int alerts_reader_may(store *st, const struct access_reader *r, int64_t id, bool *may, int64_t *child_id);
+/* Whether the person may play or download recording id: its child's whole record (allocated worker, their team's
+ * manager, the MASH while triaging, break-glass; r->level and r->basis set as access_decide_reader sets them), in
+ * one snapshot before the audited read. The same statements run whatever the id holds (no recording: the decision
+ * about no child), so a refusal costs the same work for an id with no recording and for a recording of a child the
+ * person may not see (r-ntk27). *may false when there is no recording; out is the row when there is one, else
+ * zeroed. */
+int recordings_reader_may(store *st, struct access_reader *r, int64_t id, int64_t now, struct store_recording *out,
+			  bool *may);
+
 #endif

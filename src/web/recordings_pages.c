@@ -662,6 +662,7 @@ bool web_body_streamed(const char *method, const char *path)
 
 struct content_job {
 	struct web_read r; /* first */
+	int64_t id;
 	bool download;
 	struct store_recording rec;
 };
@@ -827,9 +828,24 @@ static void content_show(struct web_read *r)
 			    stream_read, stream_free, s);
 }
 
+/* The decision made (recordings_read_decided), just before its entry is queued: the entry's detail, and the
+ * request suspended until it is durable. The hash says which file was played; its name is personal data and
+ * stays out. */
+static void content_hold(struct children_access *a)
+{
+	struct content_job *j = (struct content_job *)a;
+	if (!a->refuse)
+		snprintf(a->detail, sizeof a->detail, "recording:%lld blake2b %s", (long long)j->id, j->rec.blake2b);
+	else if (j->rec.child_id) /* the refusal's entry names no child; its detail says which, for the auditor */
+		snprintf(a->detail, sizeof a->detail, "recording %lld (child:%lld)", (long long)j->id,
+			 (long long)j->rec.child_id);
+	else
+		snprintf(a->detail, sizeof a->detail, "recording %lld", (long long)j->id);
+	web_read_suspend(&j->r);
+}
+
 void web_recording_content(const struct web *w, http_request *rq, int64_t id, bool download)
 {
-	char detail[160];
 	if (!w->rec) {
 		web_message(w, rq, 503, "Recordings are not kept here", "This service keeps no recordings.");
 		return;
@@ -839,35 +855,20 @@ void web_recording_content(const struct web *w, http_request *rq, int64_t id, bo
 		web_unavailable(w, rq);
 		return;
 	}
-	/* One decision before the entry, as the API's (recordings_reader_may: the row, then its child's whole
-	 * record): one 403 whether the recording does not exist or is about a child whose whole record the reader
-	 * does not have (the refusal page of a record would name the recording's child), audited as a refusal
+	/* One call decides and audits the read, as the API's (recordings_read_decided: the row, then its child's
+	 * whole record): one 403 whether the recording does not exist or is about a child whose whole record the
+	 * reader does not have (the refusal page of a record would name the recording's child), audited as a refusal
 	 * whatever the id holds (`access.refused` on the recording, naming no child: r-ntk27), the same work for
-	 * both. The read decides again with its audit entry. */
-	const struct web_user *me = web_user(rq);
-	struct access_reader reader;
-	bool may = false;
-	access_reader_person(&reader, me->user_id, me->username, me->agency, me->role);
-	if (recordings_reader_may(w->st, &reader, id, clock_now(), &j->rec, &may) != STORE_OK) {
-		free(j);
-		web_unavailable(w, rq);
-		return;
-	}
-	if (!may) {
-		j->r.access.refuse = true;
-		snprintf(j->r.access.object, sizeof j->r.access.object, "recording:%lld", (long long)id);
-	}
+	 * both. The read decides again with its audit entry (ACCESS_FULL). */
+	j->id = id;
 	j->download = download;
 	j->r.show = content_show;
 	j->r.release = content_release;
-	/* The hash says which file was played; its name is personal data and stays out. */
-	if (may)
-		snprintf(detail, sizeof detail, "recording:%lld blake2b %s", (long long)id, j->rec.blake2b);
-	else if (j->rec.child_id) /* the refusal's entry names no child; its detail says which, for the auditor */
-		snprintf(detail, sizeof detail, "recording %lld (child:%lld)", (long long)id, (long long)j->rec.child_id);
-	else
-		snprintf(detail, sizeof detail, "recording %lld", (long long)id);
 	j->r.refusal = content_refusal;
-	web_child_read_start(w, rq, &j->r, download ? "recording.download" : "recording.play",
-			     may ? j->rec.child_id : 0, ACCESS_FULL, detail);
+	web_read_prepare(w, rq, &j->r, download ? "recording.download" : "recording.play", ACCESS_FULL, "");
+	j->r.access.hold = content_hold;
+	if (recordings_read_decided(w->st, w->q, id, clock_now(), &j->r.access, &j->rec) != STORE_OK) {
+		free(j);
+		web_unavailable(w, rq);
+	}
 }

@@ -225,6 +225,27 @@ void web_child_read_start(const struct web *w, http_request *rq, struct web_read
 	children_access_audit(w->q, &r->access);
 }
 
+void web_read_suspend(struct web_read *r)
+{
+	http_continue_with(r->rq, read_continue, r, read_release);
+	http_suspend(r->rq);
+}
+
+static void read_hold(struct children_access *a)
+{
+	web_read_suspend((struct web_read *)a);
+}
+
+void web_read_prepare(const struct web *w, http_request *rq, struct web_read *r, const char *action,
+		      enum access_level need, const char *detail)
+{
+	r->w = w;
+	r->rq = rq;
+	web_access_init(&r->access, rq, action, 0, need, detail);
+	r->access.done = read_audited;
+	r->access.hold = read_hold;
+}
+
 void web_read_start(const struct web *w, http_request *rq, struct web_read *r, const char *action, int64_t child_id,
 		    const char *detail)
 {

@@ -143,6 +143,13 @@ void web_read_start(const struct web *w, http_request *rq, struct web_read *r, c
  * show() is not called. */
 void web_child_read_start(const struct web *w, http_request *rq, struct web_read *r, const char *action,
 			  int64_t child_id, enum access_level need, const char *detail);
+/* For a read its service decides and audits in one call (service/alerts.h alerts_read_decided,
+ * service/recordings.h recordings_read_decided; r-tidy32): r made ready (the person signed in as the reader, no
+ * child yet) with a hold that suspends the request (web_read_suspend) before the entry is queued. A page that
+ * finishes the entry's detail from the decision sets its own hold, which ends with web_read_suspend. */
+void web_read_prepare(const struct web *w, http_request *rq, struct web_read *r, const char *action,
+		      enum access_level need, const char *detail);
+void web_read_suspend(struct web_read *r);
 /* Names the person signed in as the reader of an access (service/children.h), with what it reads. */
 void web_access_init(struct children_access *a, http_request *rq, const char *action, int64_t child_id,
 		     enum access_level need, const char *detail);

@@ -490,53 +490,54 @@ out:
 	free(a);
 }
 
+/* The decision made (alerts_read_decided), just before its entry is queued: the entry's detail, and the request
+ * suspended until it is durable. */
+static void alert_hold(struct children_access *a)
+{
+	struct alert_job *j = (struct alert_job *)a;
+	if (a->refuse) {
+		json_decref(j->view); /* refused: the refusal page, not the form again */
+		j->view = NULL;
+		if (a->child_id) /* the refusal's entry names no child; its detail says which, for the auditor */
+			snprintf(a->detail, sizeof a->detail, "alert %lld (child:%lld)", (long long)j->id, (long long)a->child_id);
+		else
+			snprintf(a->detail, sizeof a->detail, "alert %lld", (long long)j->id);
+	} else {
+		snprintf(a->detail, sizeof a->detail, "alert %lld%s", (long long)j->id, j->view ? ", resolve form again" : "");
+	}
+	web_read_suspend(&j->r);
+}
+
 /* The alert's page; errors_view (stolen, may be NULL) holds a resolve form's errors and answer. */
 static void alert_page(const struct web *w, http_request *rq, int64_t id, json_t *errors_view, const char *done)
 {
 	struct alert_job *j = calloc(1, sizeof *j);
-	int64_t child_id = 0;
 	int rc = STORE_EIO;
-	char detail[64];
 	if (!j) {
 		json_decref(errors_view);
 		web_unavailable(w, rq);
 		goto fail;
 	}
-	/* One decision before the entry, as the API's (alerts_reader_may: theirs, about a child their view shows):
-	 * a read is audited naming the child; a refusal is audited too, whatever the id holds (an id with no
+	/* One call decides and audits the read, as the API's (alerts_read_decided: theirs, about a child their view
+	 * shows): a read is audited naming the child; a refusal is audited too, whatever the id holds (an id with no
 	 * alert, another's alert, an alert on a child they may not see: `access.refused` on the alert, naming no
 	 * child; r-ntk27), and answered once durable, so every refusal is the same work and the same page. */
-	const struct web_user *u = web_user(rq);
-	struct access_reader reader;
-	bool may = false;
-	access_reader_person(&reader, u->user_id, u->username, u->agency, u->role);
-	rc = alerts_reader_may(w->st, &reader, id, &may, &child_id);
-	if (rc != STORE_OK) {
-		fprintf(stderr, "safeguard: an alert could not be found (store error %d)\n", rc);
-		json_decref(errors_view);
-		web_unavailable(w, rq);
-		goto fail;
-	}
-	if (!may) {
-		json_decref(errors_view);
-		errors_view = NULL;
-		j->r.access.refuse = true;
-		snprintf(j->r.access.object, sizeof j->r.access.object, "alert:%lld", (long long)id);
-	}
 	j->id = id;
 	j->view = errors_view;
 	if (done && (strcmp(done, "acknowledged") == 0 || strcmp(done, "resolved") == 0))
 		snprintf(j->done, sizeof j->done, "%s", done);
 	j->r.show = alert_show;
 	j->r.release = alert_release;
-	if (may)
-		snprintf(detail, sizeof detail, "alert %lld%s", (long long)id, errors_view ? ", resolve form again" : "");
-	else if (child_id) /* the refusal's entry names no child; its detail says which, for the auditor */
-		snprintf(detail, sizeof detail, "alert %lld (child:%lld)", (long long)id, (long long)child_id);
-	else
-		snprintf(detail, sizeof detail, "alert %lld", (long long)id);
 	j->r.refusal = alert_refusal;
-	web_read_start(w, rq, &j->r, "alert.read", may ? child_id : 0, detail);
+	web_read_prepare(w, rq, &j->r, "alert.read", ACCESS_NONE, "");
+	j->r.access.hold = alert_hold;
+	rc = alerts_read_decided(w->st, w->q, id, &j->r.access);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard: an alert could not be found (store error %d)\n", rc);
+		json_decref(errors_view);
+		web_unavailable(w, rq);
+		goto fail;
+	}
 	return;
 fail:
 	free(j);

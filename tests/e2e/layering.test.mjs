@@ -78,6 +78,12 @@ before(() => {
     'static void g(txq *q, struct access_write_refusal *r) { access_write_refuse(q, r, 0, 0, 0, 0, 0); }', // line 4
     'static int h(void) { return access_write_checked(0, 0, 0, 0, 0, 0, 0); }', // the paired call: fine
   ].join('\n'));
+  // A bare read decision used by an edge (r-tidy32): called, and taken as a function pointer.
+  write('src/api/bad_read.c', [
+    'static int f(void) { return alerts_reader_may(0, 0, 0, 0, 0); }', // line 1
+    'static int (*const g)(void) = recordings_reader_may;', // line 2
+    'static int h(void) { return alerts_read_decided(0, 0, 0, 0); }', // the call that audits: fine
+  ].join('\n'));
   // Mentions that are not violations: in comments, in prose, in the places the rules allow.
   write('src/web/fine_edge.c', [
     '/* time(NULL) and store_close(st) in a comment, and "SELECT id FROM person" too */',
@@ -96,6 +102,8 @@ test('one violation of each rule fails the check, each named by file:line and ru
   assert.equal(r.status, 1, r.out + r.err);
   const lines = r.out.split('\n').filter((l) => /^src\//.test(l)).sort();
   assert.deepEqual(lines.map((l) => l.split(': ').slice(0, 2).join(': ')), [
+    'src/api/bad_read.c:1: edge-read-unaudited',
+    'src/api/bad_read.c:2: edge-read-unaudited',
     'src/api/bad_sql.c:2: sql-outside-store',
     'src/core/bad_core.c:3: core-includes-upper',
     'src/io/bad_part.c:1: edge-includes-store',
@@ -110,7 +118,7 @@ test('one violation of each rule fails the check, each named by file:line and ru
     'src/web/bad_write.c:4: edge-write-unaudited',
   ]);
   assert.match(r.out, /src\/web\/bad_edge\.c:5: edge-calls-store: .*\(store_close\)/);
-  assert.match(r.out, /^layering: 0 passed, 9 failed$/m);
+  assert.match(r.out, /^layering: 0 passed, 10 failed$/m);
 });
 
 test('an allow entry silences what it names and nothing else', () => {
@@ -139,12 +147,13 @@ test('with every violation allowed the check passes, stale entries printed as no
     'edge-includes-service-int  src/web/bad_write.c  ../service/service_int.h  fake',
     'edge-write-unaudited  src/web/bad_write.c  *                   fake',
     'edge-refusal-dropped  src/web/bad_write.c  access_write_refusal_drop  fake',
+    'edge-read-unaudited  src/api/bad_read.c  *                     fake',
     'time-outside-clock   src/web/gone.c          *                 the file is gone: stale',
   ].join('\n'));
   assert.equal(r.status, 0, r.out + r.err);
-  assert.match(r.out, /notice: .*:11: time-outside-clock src\/web\/gone\.c \* allows nothing any more/);
-  assert.match(r.out, /^layering: 12 known exceptions .*, 0 new violations$/m);
-  assert.match(r.out, /^layering: 9 passed, 0 failed$/m);
+  assert.match(r.out, /notice: .*:12: time-outside-clock src\/web\/gone\.c \* allows nothing any more/);
+  assert.match(r.out, /^layering: 14 known exceptions .*, 0 new violations$/m);
+  assert.match(r.out, /^layering: 10 passed, 0 failed$/m);
 });
 
 test('an allow entry without a reason, or naming no rule, is refused', () => {

@@ -18,6 +18,7 @@
 
 #include "service/access.h"
 #include "service/alerts.h"
+#include "service/service_int.h" /* alerts_reader_may, the bare decision */
 #include "store/sql.h"
 #include "store/store.h"
 #include "fixture.h"
