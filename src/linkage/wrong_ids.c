@@ -37,6 +37,7 @@
 
 #include "lib/rng.h"
 #include "linkage/linkage_int.h"
+#include "linkage/radix_sort.h"
 
 /* A number carried by more records than this is not judged record by record (its records are compared with
  * each other, k squared): no child has so many, and the cost stays bounded. */
@@ -58,45 +59,26 @@ static int cmp_wid(const void *x, const void *y)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
+static unsigned wid_digit(const struct wid *x, unsigned pass)
+{
+	return (unsigned)(x->key >> (16 * pass)) & 0xFFFFu;
+}
+
+LINKAGE_RADIX_SORT(radix_wid, struct wid, wid_digit, 4)
+
 /* w (n entries, each i unique and increasing, or only its key read) into cmp_wid's order by a stable
- * least-significant-digit radix sort on the key, 16 bits a pass: the entries are made in record order, so a
- * stable sort on the key alone gives the order qsort gives on (key, i), at a fraction of its cost at a million
- * records (glibc's qsort with a comparator was half the pass: docs/BENCHMARKS.md "Round 29b"). Where i is not
- * increasing (the names judged, i their oddness), the order within a key differs from qsort's and nothing reads
- * it: the runs are summed and their key kept. Small arrays, or no memory for the scratch: qsort. Hand-written
- * as dedupe's sort_scored is: no well-kept C library sorts on a key without a comparator. */
+ * least-significant-digit radix sort on the key, 16 bits a pass (linkage/radix_sort.h, as dedupe's sort_scored):
+ * the entries are made in record order, so a stable sort on the key alone gives the order qsort gives on
+ * (key, i), at a fraction of its cost at a million records (glibc's qsort with a comparator was half the pass:
+ * docs/BENCHMARKS.md "Round 29b"). Where i is not increasing (the names judged, i their oddness), the order
+ * within a key differs from qsort's and nothing reads it: the runs are summed and their key kept. Small arrays,
+ * or no memory for the scratch: qsort. */
 #define WID_RADIX_MIN 4096
 static void sort_wid(struct wid *w, size_t n)
 {
-	size_t *cnt = n >= WID_RADIX_MIN ? malloc(65536 * sizeof *cnt) : NULL;
-	struct wid *tmp = cnt ? malloc(n * sizeof *tmp) : NULL;
-	if (!tmp) {
-		free(cnt);
+	struct wid *tmp = n >= WID_RADIX_MIN ? malloc(n * sizeof *tmp) : NULL;
+	if (!tmp || radix_wid(w, n, tmp) != 0)
 		qsort(w, n, sizeof *w, cmp_wid);
-		return;
-	}
-	struct wid *src = w, *dst = tmp;
-	for (unsigned shift = 0; shift < 64; shift += 16) {
-		memset(cnt, 0, 65536 * sizeof *cnt);
-		for (size_t i = 0; i < n; i++)
-			cnt[(src[i].key >> shift) & 0xFFFFu]++;
-		if (cnt[(src[0].key >> shift) & 0xFFFFu] == n)
-			continue; /* one digit throughout: the order stands */
-		size_t sum = 0;
-		for (size_t d = 0; d < 65536; d++) {
-			size_t c = cnt[d];
-			cnt[d] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[cnt[(src[i].key >> shift) & 0xFFFFu]++] = src[i];
-		struct wid *x = src;
-		src = dst;
-		dst = x;
-	}
-	if (src != w)
-		memcpy(w, src, n * sizeof *w);
-	free(cnt);
 	free(tmp);
 }
 
