@@ -265,28 +265,6 @@ static bool working(const struct clock_calendar *cal, struct year_hols *h, struc
 	return !is_weekend(d) && !hols_has(h, d) && !is_closure(cal, d);
 }
 
-/* Whether no bank holiday and no closure falls in the seven days from day number first: then its five weekdays
- * are all working days. A day that falls at a weekend counts against it too (never a bank holiday; a closure
- * may be), which only sends such a week to the day-by-day walk. */
-static bool week_free(const struct clock_calendar *cal, struct year_hols *h, int64_t first)
-{
-	struct date a = date_from_days(first), b = date_from_days(first + 6);
-	for (int y = a.y; y <= b.y; y++) {
-		if (!year_in_range(y))
-			continue;
-		if (h->year != y)
-			hols_compute(h, y);
-		for (int i = 0; i < h->n; i++)
-			if (date_cmp(h->d[i], a) >= 0 && date_cmp(h->d[i], b) <= 0)
-				return false;
-	}
-	if (cal && cal->closures)
-		for (size_t i = 0; i < cal->nclosures; i++)
-			if (date_cmp(cal->closures[i], a) >= 0 && date_cmp(cal->closures[i], b) <= 0)
-				return false;
-	return true;
-}
-
 /* Monday-to-Friday days with day number < x, counted from the Monday 1969-12-29 (day -3). Floor
  * division keeps it right before that day too; only differences of it are used. */
 static int64_t weekdays_before(int64_t x)
@@ -295,6 +273,49 @@ static int64_t weekdays_before(int64_t x)
 	int64_t w = floor_div(t, 7);
 	int64_t r = t - 7 * w;
 	return 5 * w + (r < 5 ? r : 5);
+}
+
+/* The inverse: the day of the weekday with i weekdays before it (weekdays_before(weekday_nth(i)) == i, and
+ * weekday_nth(i) is a Monday to Friday). */
+static int64_t weekday_nth(int64_t i)
+{
+	int64_t w = floor_div(i, 5);
+	return 7 * w + (i - 5 * w) - EPOCH_WEEKDAY;
+}
+
+/* Working days with day number in (da, db], da < db: the weekdays in it, less the weekday bank holidays and
+ * closures in it (a closure listed twice, or on a bank holiday, once). Arithmetic rather than a walk, so a span
+ * of decades costs a few hundred year computations at most; h caches a year's holidays across calls. */
+static int64_t working_between(const struct clock_calendar *cal, struct year_hols *h, int64_t da, int64_t db)
+{
+	int64_t count = weekdays_before(db + 1) - weekdays_before(da + 1);
+	struct date a = date_from_days(da), b = date_from_days(db);
+	int y0 = a.y < CLOCK_YEAR_MIN ? CLOCK_YEAR_MIN : a.y;
+	int y1 = b.y > CLOCK_YEAR_MAX ? CLOCK_YEAR_MAX : b.y;
+	for (int y = y0; y <= y1; y++) {
+		if (h->year != y)
+			hols_compute(h, y);
+		for (int i = 0; i < h->n; i++) /* compared as dates: most are outside the span */
+			if (date_cmp(h->d[i], a) > 0 && date_cmp(h->d[i], b) <= 0 && !is_weekend(h->d[i]))
+				count--;
+	}
+	if (cal != NULL && cal->closures != NULL) {
+		for (size_t i = 0; i < cal->nclosures; i++) {
+			struct date c = cal->closures[i];
+			if (!date_valid(c))
+				continue;
+			int64_t x = date_to_days(c);
+			if (x <= da || x > db || weekday_of_days(x) >= SAT || hols_has(h, c))
+				continue;
+			/* Quadratic, but closure lists are a few dozen days. */
+			bool dup = false;
+			for (size_t j = 0; j < i && !dup; j++)
+				dup = same_day(cal->closures[j], c);
+			if (!dup)
+				count--;
+		}
+	}
+	return count;
 }
 
 /* ---- Public ------------------------------------------------------------------------------------- */
@@ -357,25 +378,22 @@ struct date clock_add_working_days(const struct clock_calendar *cal, struct date
 		return d;
 	int64_t day = date_to_days(d);
 	int64_t lo = days_min(), hi = days_max();
-	int step = n < 0 ? -1 : 1;
 	/* Count in int64: -(INT_MIN) does not fit in int. */
 	int64_t left = n < 0 ? -(int64_t)n : n;
+	/* Closed form (r-tidy32; it was a walk a week at a time beside weekdays_before, and a day at a time near a
+	 * holiday): the day `left` weekdays on (weekday_nth of the count of weekdays, forwards or back), then as many
+	 * more weekdays as the bank holidays and closures passed over took, until none did. Each round's span holds
+	 * the holidays of the last one's, so it ends in a round or two (three for Christmas and the New Year). Past
+	 * the end of the calendar, its last (or first) day, as the day-by-day walk stopped there. */
 	while (left > 0) {
-		/* A whole week at once when none of its days is a bank holiday or a closure: its five weekdays all
-		 * count, and with more than five left the walk below would not have stopped inside it, so it ends
-		 * where seven single steps would (issue 17: the rules' clocks walked ~19 days a call, day by day, 2%
-		 * of the intake writer's instructions). */
-		if (left > 5 && day + 7 * step >= lo && day + 7 * step <= hi &&
-		    week_free(cal, &h, step > 0 ? day + 1 : day - 7)) {
-			day += 7 * step;
-			left -= 5;
-			continue;
-		}
-		if (day + step < lo || day + step > hi)
-			break; /* clamped at the end of the calendar */
-		day += step;
-		if (working(cal, &h, date_from_days(day)))
-			left--;
+		int64_t to = n > 0 ? weekday_nth(weekdays_before(day + 1) + left - 1) : weekday_nth(weekdays_before(day) - left);
+		if (to > hi)
+			return date_from_days(hi);
+		if (to < lo)
+			return date_from_days(lo);
+		/* the days passed over: (day, to] forwards, [to, day) back */
+		left -= n > 0 ? working_between(cal, &h, day, to) : working_between(cal, &h, to - 1, day - 1);
+		day = to;
 	}
 	return date_from_days(day);
 }
@@ -386,41 +404,7 @@ int clock_working_days_between(const struct clock_calendar *cal, struct date a, 
 
 	if (!date_valid(a) || !date_valid(b) || date_cmp(b, a) <= 0)
 		return 0;
-	int64_t da = date_to_days(a), db = date_to_days(b);
-
-	/* Weekdays in (a, b], then take away the weekday bank holidays and closures in it. Arithmetic
-	 * rather than a walk, so a span of decades costs a few hundred year computations at most. */
-	int64_t count = weekdays_before(db + 1) - weekdays_before(da + 1);
-
-	int y0 = a.y < CLOCK_YEAR_MIN ? CLOCK_YEAR_MIN : a.y;
-	int y1 = b.y > CLOCK_YEAR_MAX ? CLOCK_YEAR_MAX : b.y;
-	for (int y = y0; y <= y1; y++) {
-		hols_compute(&h, y);
-		for (int i = 0; i < h.n; i++) {
-			int64_t x = date_to_days(h.d[i]);
-			if (x > da && x <= db && weekday_of_days(x) < SAT)
-				count--;
-		}
-	}
-
-	if (cal != NULL && cal->closures != NULL) {
-		for (size_t i = 0; i < cal->nclosures; i++) {
-			struct date c = cal->closures[i];
-			if (!date_valid(c))
-				continue;
-			int64_t x = date_to_days(c);
-			if (x <= da || x > db || weekday_of_days(x) >= SAT || hols_has(&h, c))
-				continue;
-			/* A closure listed twice takes one day off, not two. Quadratic, but closure lists are
-			 * a few dozen days. */
-			bool dup = false;
-			for (size_t j = 0; j < i && !dup; j++)
-				dup = same_day(cal->closures[j], c);
-			if (!dup)
-				count--;
-		}
-	}
-	return (int)count;
+	return (int)working_between(cal, &h, date_to_days(a), date_to_days(b));
 }
 
 struct date clock_add_days(struct date d, int n)
