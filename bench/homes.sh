@@ -32,8 +32,11 @@ alerts=()
 if "$bin" homes monitor --help >/dev/null 2>&1; then
 	fa=()
 	[ -n "${FA:-}" ] && fa=(--false-alarms-per-100-home-years "$FA")
-	# The Regulation 44 visitors' opinions, when the generator wrote them (REG44=0: not read).
-	[ "${REG44:-1}" != 0 ] && [ -f "$work/area/reg44.csv" ] && fa+=(--reg44 "$work/area/reg44.csv")
+	# The Regulation 44 visitors' opinions, when the generator wrote them (REG44=0: not read). The area's
+	# file is removed then, not only left off the command line: since round 23 the monitor reads a reg44.csv
+	# beside the incidents by default, and an older binary does not know --no-reg44.
+	if [ "${REG44:-1}" = 0 ]; then rm -f "$work/area/reg44.csv"
+	elif [ -f "$work/area/reg44.csv" ]; then fa+=(--reg44 "$work/area/reg44.csv"); fi
 	/usr/bin/time -v -o "$work/time.txt" "$bin" homes monitor --homes "$work/area/homes.csv" \
 		--occupancy "$work/area/occupancy.csv" --incidents "$work/area/incidents.csv" \
 		--out "$work/alerts.csv" "${fa[@]}"

@@ -12,7 +12,8 @@
 // d is bench/homes_gen_d.mjs, the fourth (round 22: provider groups, managers who change, solo homes, empty
 // spells, county-wide months, hidden harm), whose grid also scales its managers' turnover (--manager-scale) and
 // how much of the harm goes unrecorded (--hide-scale).
-// The monitor reads the simulators' Regulation 44 visit reports (reg44.csv) unless --no-reg44.
+// The monitor reads the simulators' Regulation 44 visit reports (reg44.csv) unless --no-reg44 (which removes each
+// area's reg44.csv before the monitor runs: the monitor reads one beside the incidents by default since round 23).
 // --monitor-bin runs another binary's monitor on the same areas (an earlier build, for a before/after).
 // --rho-pair R passes `--rho-pair R` to the monitor (the pair of combined charts, docs/OVERSIGHT.md).
 // --rise-year-z Z passes `--rise-year-z Z` to the monitor (small homes, docs/OVERSIGHT.md; 0 off).
@@ -104,6 +105,10 @@ async function one(a, work, c) {
   if (c.style === 'c' || c.style === 'd') await run(process.execPath, [path.join(here, `homes_gen_${c.style}.mjs`), ...size, ...c.extra]);
   else await run(a.bin, ['gen', 'homes', ...size, '--style', c.style, ...c.extra]);
   const alerts = path.join(dir, 'alerts.csv');
+  // --no-reg44: the area without its opinions. The file is removed, not only left off the command line: since
+  // round 23 the monitor reads a reg44.csv beside the incidents by default (an older --monitor-bin does not
+  // know --no-reg44).
+  if (!a.reg44) fs.rmSync(path.join(dir, 'reg44.csv'), { force: true });
   const t0 = process.hrtime.bigint();
   const mon = await run(a.monitorBin || a.bin, ['homes', 'monitor', '--homes', path.join(dir, 'homes.csv'), '--occupancy',
     path.join(dir, 'occupancy.csv'), '--incidents', path.join(dir, 'incidents.csv'), '--out', alerts,

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "clock/now.h"
@@ -29,7 +30,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: safeguard homes monitor --homes HOMES.csv --occupancy OCCUPANCY.csv --incidents INCIDENTS.csv\n"
-		"                               --out ALERTS.csv [--reg44 REG44.csv]\n"
+		"                               --out ALERTS.csv [--reg44 REG44.csv | --no-reg44]\n"
 		"                               [--false-alarms-per-100-home-years N] [--false-alarm-confidence P]\n"
 		"                               [--rho-pair R] [--rise-year-z Z] [--threads N]\n\n"
 		"Watches every home's incidents against similar homes, month by month, and writes each month in which\n"
@@ -44,7 +45,9 @@ static void usage(FILE *f)
 		"  incidents.csv  home_id,date,type  (date YYYY-MM-DD; type restraint, injury, missing, police,\n"
 		"                 complaint, self_harm, notification or allegation)\n"
 		"  reg44.csv      home_id,month,safeguarded  (optional: the Regulation 44 visitor's opinion whether\n"
-		"                 children are effectively safeguarded, yes, no or not_stated; read by the combined chart)\n"
+		"                 children are effectively safeguarded, yes, no or not_stated; read by the combined chart).\n"
+		"                 Without --reg44, a reg44.csv in the folder of incidents.csv is read (and said so);\n"
+		"                 --no-reg44 leaves the opinions out\n"
 		"The months monitored run from the first to the last month named in occupancy.csv; an incident\n"
 		"outside them is an error. Thresholds are chosen by simulation so that the whole system raises about\n"
 		"N false alarms per 100 home-years (default 5), a limit the area's own count meets with chance P\n"
@@ -145,6 +148,22 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/*
+ * The Regulation 44 visitors' opinions by default where the input has them (issue 16, round 23): the service's
+ * nightly run reads every opinion its register holds, and an area's returns come as one folder (gen homes and
+ * the other simulators write reg44.csv beside incidents.csv), so the batch command reads DIR/reg44.csv when
+ * --reg44 is not given and the file is there; it says so, and --no-reg44 leaves it out. Until round 23 it read
+ * them only when asked, and the same area gave the nightly run's alerts or the counts alone's depending on
+ * whether the option was typed (docs/OVERSIGHT.md). True, with the path in buf, when that file exists.
+ */
+static bool reg44_beside(const char *incidents, char *buf, size_t cap)
+{
+	const char *slash = strrchr(incidents, '/');
+	int n = slash ? snprintf(buf, cap, "%.*s/reg44.csv", (int)(slash - incidents), incidents)
+		      : snprintf(buf, cap, "reg44.csv");
+	return n > 0 && (size_t)n < cap && access(buf, F_OK) == 0;
+}
+
 static int monitor(int argc, char **argv)
 {
 	static const struct option opts[] = {{"homes", required_argument, NULL, 'H'},
@@ -152,6 +171,7 @@ static int monitor(int argc, char **argv)
 					     {"incidents", required_argument, NULL, 'I'},
 					     {"out", required_argument, NULL, 'o'},
 					     {"reg44", required_argument, NULL, 'R'},
+					     {"no-reg44", no_argument, NULL, 'N'},
 					     {"false-alarms-per-100-home-years", required_argument, NULL, 'f'},
 					     {"false-alarm-confidence", required_argument, NULL, 'C'},
 					     {"rho-pair", required_argument, NULL, 'P'},
@@ -160,6 +180,8 @@ static int monitor(int argc, char **argv)
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	const char *homes = NULL, *occ = NULL, *inc = NULL, *out_path = NULL, *r44 = NULL;
+	bool no_r44 = false;
+	char beside[4096];
 	struct ov_settings s;
 	struct hcsv d;
 	struct homes_monitor_out mon = {0};
@@ -179,6 +201,7 @@ static int monitor(int argc, char **argv)
 		case 'I': inc = optarg; break;
 		case 'o': out_path = optarg; break;
 		case 'R': r44 = optarg; break;
+		case 'N': no_r44 = true; break;
 		case 'f': {
 			char *e = NULL;
 			s.false_alarms_per_100_home_years = strtod(optarg, &e);
@@ -238,6 +261,15 @@ static int monitor(int argc, char **argv)
 		fprintf(stderr, "safeguard homes monitor: --homes, --occupancy, --incidents and --out are required\n");
 		usage(stderr);
 		return 2;
+	}
+	if (r44 && no_r44) {
+		fprintf(stderr, "safeguard homes monitor: --reg44 and --no-reg44 contradict each other\n");
+		return 2;
+	}
+	if (!r44 && !no_r44 && reg44_beside(inc, beside, sizeof beside)) {
+		r44 = beside;
+		fprintf(stderr, "safeguard homes monitor: reading the Regulation 44 visitors' opinions in %s (beside the "
+				"incidents; --no-reg44 leaves them out)\n", r44);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (load(&d, homes, hcsv_read_homes) != 0 || load(&d, occ, hcsv_read_occupancy) != 0 ||

@@ -110,7 +110,13 @@ describe('the reports go in with their opinions', () => {
     const withOpinions = monitor(['--reg44', path.join(gen, 'reg44.csv')]);
     assert.ok(withOpinions.length > 0);
     assert.deepEqual(service, withOpinions);
-    assert.notDeepEqual(service, monitor([]), 'the opinions change what the monitor raises on this area');
+    assert.notDeepEqual(service, monitor(['--no-reg44']), 'the opinions change what the monitor raises on this area');
+    // gen's reg44.csv lies beside incidents.csv: without --reg44 the monitor reads it (round 23), as the service does.
+    const byDefault = path.join(area.dir, 'alerts-default.csv');
+    const r = runCli(['homes', 'monitor', '--homes', path.join(gen, 'homes.csv'), '--occupancy', path.join(gen, 'occupancy.csv'),
+      '--incidents', path.join(gen, 'incidents.csv'), '--out', byDefault]);
+    assert.match(r.stderr, /reading the Regulation 44 visitors' opinions in .*reg44\.csv \(beside the incidents; --no-reg44 leaves them out\)/);
+    assert.deepEqual(lines(byDefault).slice(1).sort(), service);
     // Every month the file gives a report for has one: no missing-report alert for those homes.
     const reported = new Set(lines(path.join(gen, 'reg44.csv')).slice(1).filter((l) => l.split(',')[1] === '2024-12').map((l) => l.split(',')[0]));
     const missing = homeAlertRows(area.db, { kind: 'reg44' }).map((a) => urn.get(a.home_id));

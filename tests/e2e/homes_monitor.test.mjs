@@ -211,6 +211,7 @@ describe('homes monitor --reg44: the visitors\' opinions', () => {
   const FEW = { restraint: 1 };
   const homes = [...quiet(29), { id: 'WORRY' }].map((h) => ({ ...h, counts: () => FEW }));
   const now = (id, t) => (id === 'WORRY' && t >= 12) || (id !== 'WORRY' && (Number(id.slice(1)) * 7 + t) % 29 === 0);
+  const setLine = (text, n, line) => { const l = text.split('\n'); l[n - 1] = line; return l.join('\n'); };
 
   test('a home whose visitors keep finding children not safeguarded is flagged on the combined chart; not without the file', (t) => {
     const f = panel(homes);
@@ -227,6 +228,45 @@ describe('homes monitor --reg44: the visitors\' opinions', () => {
     assert.deepEqual(rows(without.text), [], 'the counts alone show nothing');
   });
 
+  // Round 23: the opinions by default where the input has them (a reg44.csv beside incidents.csv), as the
+  // service's nightly run reads every opinion its register holds; --no-reg44 leaves them out.
+  test('a reg44.csv beside incidents.csv is read without --reg44, and said so; --no-reg44 leaves it out', () => {
+    const f = panel(homes);
+    const text = reg44(homes, now);
+    const given = monitor({ ...f, reg44: text });
+    assert.equal(given.status, 0, given.stderr);
+    assert.doesNotMatch(given.stderr, /beside the incidents/, 'a file given is read without a word');
+    const d = path.dirname(given.paths.incidents);
+    const run = (out, extra) => runCli(['homes', 'monitor', '--homes', given.paths.homes, '--occupancy', given.paths.occupancy,
+      '--incidents', given.paths.incidents, '--out', path.join(d, out), ...extra], { check: false });
+    const beside = run('beside.csv', []);
+    assert.equal(beside.status, 0, beside.stderr);
+    assert.ok(beside.stderr.includes(`reading the Regulation 44 visitors' opinions in ${path.join(d, 'reg44.csv')} (beside the incidents; --no-reg44 leaves them out)`), beside.stderr);
+    const byDefault = fs.readFileSync(path.join(d, 'beside.csv'), 'utf8');
+    assert.deepEqual(rows(byDefault), rows(given.text));
+    assert.ok(rows(byDefault).some((x) => x.home_id === 'WORRY'), 'WORRY flagged on its visitors\' opinions');
+    const left = run('left.csv', ['--no-reg44']);
+    assert.equal(left.status, 0, left.stderr);
+    assert.doesNotMatch(left.stderr, /Regulation 44/);
+    assert.deepEqual(rows(fs.readFileSync(path.join(d, 'left.csv'), 'utf8')), rows(monitor(f).text), 'as without the file');
+    const both = run('both.csv', ['--no-reg44', '--reg44', given.paths.reg44]);
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /--reg44 and --no-reg44 contradict each other/);
+    assert.equal(fs.existsSync(path.join(d, 'both.csv')), false);
+  });
+
+  test('a bad reg44.csv beside incidents.csv stops with its file and line, writes nothing', () => {
+    const f = panel(quiet(3));
+    const given = monitor({ ...f, reg44: setLine(reg44(quiet(3), () => false), 2, 'Q1,2024-01,maybe') });
+    assert.equal(given.status, 1);
+    const d = path.dirname(given.paths.incidents);
+    const r = runCli(['homes', 'monitor', '--homes', given.paths.homes, '--occupancy', given.paths.occupancy,
+      '--incidents', given.paths.incidents, '--out', path.join(d, 'alerts.csv')], { check: false });
+    assert.equal(r.status, 1, r.stderr);
+    assert.ok(r.stderr.includes(`${given.paths.reg44}:2: `), r.stderr);
+    assert.equal(fs.existsSync(path.join(d, 'alerts.csv')), false);
+  });
+
   test('not_stated is a report without an opinion: the same as no report for that month', () => {
     const f = panel(homes);
     const text = reg44(homes, now);
@@ -238,7 +278,6 @@ describe('homes monitor --reg44: the visitors\' opinions', () => {
     assert.deepEqual(rows(notStated.text).filter((x) => x.home_id === 'WORRY'), [], 'without its "no"s WORRY is not flagged');
   });
 
-  const setLine = (text, n, line) => { const l = text.split('\n'); l[n - 1] = line; return l.join('\n'); };
   const cases = [
     ['unknown home', 2, 'NOPE,2024-01,yes', /NOPE.*not in the homes file/],
     ['not yes, no or not_stated', 2, 'Q1,2024-01,maybe', /safeguarded "maybe" is not yes, no or not_stated \(column safeguarded\)/],

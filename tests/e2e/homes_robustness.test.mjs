@@ -54,7 +54,7 @@ function area(style, name, extra) {
     const alerts = path.join(out, withReg44 ? 'alerts.csv' : 'alerts-no-reg44.csv');
     runCli(['homes', 'monitor', '--homes', path.join(out, 'homes.csv'), '--occupancy', path.join(out, 'occupancy.csv'),
       '--incidents', path.join(out, 'incidents.csv'), '--out', alerts,
-      ...(withReg44 ? ['--reg44', path.join(out, 'reg44.csv')] : [])]);
+      ...(withReg44 ? ['--reg44', path.join(out, 'reg44.csv')] : ['--no-reg44'])]);
     const r = spawnSync(process.execPath, [SCORE, '--dir', out, '--alerts', alerts, '--json'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     return JSON.parse(r.stdout)['safeguard homes monitor'];
