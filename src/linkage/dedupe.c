@@ -1027,21 +1027,23 @@ static int train_by_source(const struct linkage_rec *recs, const struct pairvec 
 	return 0;
 }
 
-/* family_sources (LINKAGE_REFUSE_FAMILY_SOURCES; issue 16, Round 30b): m of the family name's levels per pair
+/* family_sources (LINKAGE_REFUSE_FAMILY_SOURCES; issue 16, Round 30b): m of the family name's "else" per pair
  * of sources. Some agencies write another family name than the child's as a habit of their own: housing the
  * tenant's, maternity the mother's, a police officer the head of the household's. The pooled m of "else"
- * mixes them with agencies that write the child's own, so a housing record that agrees on the given name and
- * the birthday lost about 5.5 bits for a family name its source writes otherwise a third of the time
- * (style d: 0.37 of the housing-school pairs the model links without the family name, 0.08 of GP-school).
+ * mixes them with agencies that write the child's own, so a housing record agreeing on the given name and the
+ * birthday lost about 5.5 bits for a family name its source writes otherwise a third of the time (style d:
+ * 0.37 of the housing-school pairs the model links without the family name, 0.08 of GP-school).
  * The input says how often: among the candidate pairs whose other fields alone reach the link threshold's
- * odds (plain level weights, no term frequencies; the family level known), the share of each family level
- * per pair of sources. The pooled EM's m of each level is moved by the ratio of the pair of sources' share to
- * the share over all such pairs (half a pair added at each level, Jeffreys', so a level unseen is not
- * impossible), then the levels are made to add up to 1. Only the family name, and only where a pair of
- * sources holds 100 such pairs (the per-rule EM's floor); the other fields keep the pooled weights.
- * Measured (docs/BENCHMARKS.md, "Round 30b"): the same share for the postcode and the address buys about
- * 13 true pairs for each false one, under the link policy's 99; for the family name more true pairs and
- * fewer false ones at once. By-source EM (--by-source) replaces it when asked for. */
+ * odds (plain level weights, no term frequencies; the family level known), the share of "else" per pair of
+ * sources (half a pair added, Jeffreys'), shrunk towards the share over all such pairs as --by-source shrinks
+ * (SOURCE_SHRINK_MATCHES), moves the pooled EM's m of "else" by its ratio to that share; the other levels are
+ * scaled to keep the sum 1. Only where a pair of sources holds 100 such pairs (the per-rule EM's floor); the
+ * other fields keep the pooled weights. Only "else": moving every level by its own share let the rare variant
+ * level's noise (a few pairs) lift the floor of a common family name's term-frequency weight by up to 2 bits,
+ * and style b's namesakes a day or a month apart joined (b 76k precision 0.9998 -> 0.9990).
+ * Measured (docs/BENCHMARKS.md, "Round 30b"): the same share for the postcode or the address buys about
+ * 13 true pairs for each false one pairwise, under the link policy's 99: not built. By-source EM
+ * (--by-source) replaces it when asked for. */
 static int family_by_source(const struct linkage_rec *recs, const struct pairvec *pairs, struct linkage_model *m,
 			    const struct linkage_opts *o)
 {
