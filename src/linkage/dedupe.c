@@ -1100,14 +1100,15 @@ static int family_by_source(const struct linkage_rec *recs, const struct pairvec
 			double own = ((double)cnt[sp][LN_ELSE] + 0.5) / (tot + 1.0);
 			double pooled = (all[LN_ELSE] + 0.5) / (nall + 1.0);
 			own = (tot * own + SOURCE_SHRINK_MATCHES * pooled) / (tot + SOURCE_SHRINK_MATCHES);
+			/* what "else" gains, "exact" gives (and the reverse): the spelling levels stay the pooled m */
 			double me = m->m[LF_FAMILY][LN_ELSE] * own / pooled;
-			if (me > 0.999)
-				me = 0.999;
-			double rest = (1.0 - me) / (1.0 - m->m[LF_FAMILY][LN_ELSE]);
-			for (unsigned l = 1; l < nl; l++) {
-				double v = l == LN_ELSE ? me : m->m[LF_FAMILY][l] * rest;
-				bs->m[sp][LF_FAMILY][l] = v < 1e-6 ? 1e-6 : v;
+			double mx = m->m[LF_FAMILY][LN_EXACT] - (me - m->m[LF_FAMILY][LN_ELSE]);
+			if (mx < 0.01) {
+				me -= 0.01 - mx;
+				mx = 0.01;
 			}
+			bs->m[sp][LF_FAMILY][LN_ELSE] = me < 1e-6 ? 1e-6 : me;
+			bs->m[sp][LF_FAMILY][LN_EXACT] = mx;
 			bs->own[sp] = true;
 			bs->matches[sp] = tot;
 		}
