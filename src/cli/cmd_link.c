@@ -642,34 +642,6 @@ static int write_model(const char *path, const struct linkage_model *m, const st
 	return cli_tmp_commit(&t, true);
 }
 
-/* What family_sources learned (linkage.h LINKAGE_REFUSE_FAMILY_SOURCES): how many pairs of sources have m of
- * the family name of their own, and the four whose records write another family name most often. */
-static void family_sources_summary(const struct linkage_model *m, const struct load *l, unsigned own)
-{
-	const char *unknown = "(other)";
-	fprintf(stderr,
-		"safeguard link: learned: the family name's m for %u pairs of sources (family_sources); m of else pooled %.3f",
-		own, m->m[LF_FAMILY][LN_ELSE]);
-	bool done[LINKAGE_SOURCE_PAIRS] = {false};
-	for (int k = 0; k < 4; k++) {
-		int best = -1;
-		for (unsigned sp = 0; sp < LINKAGE_SOURCE_PAIRS; sp++)
-			if (m->by_source->own[sp] && !done[sp] &&
-			    (best < 0 || m->by_source->m[sp][LF_FAMILY][LN_ELSE] > m->by_source->m[best][LF_FAMILY][LN_ELSE]))
-				best = (int)sp;
-		if (best < 0)
-			break;
-		done[best] = true;
-		unsigned y = 0;
-		while ((y + 1) * (y + 2) / 2 <= (unsigned)best)
-			y++;
-		unsigned x = (unsigned)best - y * (y + 1) / 2;
-		fprintf(stderr, "%s %s-%s %.3f", k ? "," : "; highest", x && x <= l->nsources ? l->sources[x - 1] : unknown,
-			y && y <= l->nsources ? l->sources[y - 1] : unknown, m->by_source->m[best][LF_FAMILY][LN_ELSE]);
-	}
-	fprintf(stderr, "\n");
-}
-
 /* ---- the commands ---- */
 
 static void usage(FILE *f)
@@ -701,9 +673,7 @@ static void usage(FILE *f)
 		"          component holding its given name as a middle name), age_dates (a refusal lifted: birthdays\n"
 		"          a year apart or less, one from a source that writes dates from an age, refuse neither by dob\n"
 		"          (given names equal) nor by birthdays), wrong_id (not a refusal: an NHS number taken as not\n"
-		"          written where the record's names and birthday say another child's), family_sources (not a\n"
-		"          refusal: m of the family name per pair of sources, read from the pairs linked without it),\n"
-		"          each added or (with a\n"
+		"          written where the record's names and birthday say another child's), each added or (with a\n"
 		"          leading -) taken away from the default set (all but sex_cluster, twin_odds and block_u), or\n"
 		"          none or all.\n"
 		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
@@ -718,8 +688,7 @@ static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "name
 					   "sex_cluster", "own_ids", "twin_odds", "weak", "stray", "id_asym",
 					   "transposed", "name_order", "stray_name", "birthdays", "own_name",
 					   "thin_bound", "id_u", "block_u", "name_pairs", "read_across",
-					   "lone_middle", "age_dates", "wrong_id",
-					   "(bit 26: r-linkclu32)", "family_sources"};
+					   "lone_middle", "age_dates", "wrong_id"};
 /* one name for each bit of LINKAGE_REFUSE_ALL, in bit order: a rule added there without its name here fails */
 _Static_assert((1ull << (sizeof refuse_names / sizeof refuse_names[0])) == (unsigned long long)LINKAGE_REFUSE_ALL + 1,
 	       "refuse_names[] names each bit of LINKAGE_REFUSE_ALL");
@@ -873,7 +842,7 @@ int cmd_link(int argc, char **argv)
 	}
 	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
 		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
-				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates, wrong_id, family_sources (each may start with -), none or all\n");
+				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates, wrong_id (each may start with -), none or all\n");
 		return 2;
 	}
 	if (link_p > 0)
@@ -959,11 +928,8 @@ int cmd_link(int argc, char **argv)
 		unsigned own = 0;
 		for (unsigned sp = 0; sp < LINKAGE_SOURCE_PAIRS; sp++)
 			own += model.by_source->own[sp];
-		if (by_source)
-			fprintf(stderr, "safeguard link: learned: m of their own for %u pairs of the %u sources%s\n", own,
-				l.nsources, l.unnumbered ? " (records of further sources use the pooled m)" : "");
-		else
-			family_sources_summary(&model, &l, own);
+		fprintf(stderr, "safeguard link: learned: m of their own for %u pairs of the %u sources%s\n", own,
+			l.nsources, l.unnumbered ? " (records of further sources use the pooled m)" : "");
 	}
 	fprintf(stderr, "safeguard link: learned: prior %.3g; twins per child by given-name level:", model.lambda);
 	for (unsigned lv = LN_VARIANT; lv <= LN_ELSE; lv++)

@@ -1027,103 +1027,6 @@ static int train_by_source(const struct linkage_rec *recs, const struct pairvec 
 	return 0;
 }
 
-/* family_sources (LINKAGE_REFUSE_FAMILY_SOURCES; issue 16, Round 30b): m of the family name's "else" per pair
- * of sources. Some agencies write another family name than the child's as a habit of their own: housing the
- * tenant's, maternity the mother's, a police officer the head of the household's. The pooled m of "else"
- * mixes them with agencies that write the child's own, so a housing record agreeing on the given name and the
- * birthday lost about 5.5 bits for a family name its source writes otherwise a third of the time (style d:
- * 0.37 of the housing-school pairs the model links without the family name, 0.08 of GP-school).
- * The input says how often: among the candidate pairs whose other fields alone reach the link threshold's
- * odds (plain level weights, no term frequencies; the family level known), the share of "else" per pair of
- * sources (half a pair added, Jeffreys'), shrunk towards the share over all such pairs as --by-source shrinks
- * (SOURCE_SHRINK_MATCHES), moves the pooled EM's m of "else" by its ratio to that share; the other levels are
- * scaled to keep the sum 1. Only where a pair of sources holds 100 such pairs (the per-rule EM's floor); the
- * other fields keep the pooled weights. Only "else": moving every level by its own share let the rare variant
- * level's noise (a few pairs) lift the floor of a common family name's term-frequency weight by up to 2 bits,
- * and style b's namesakes a day or a month apart joined (b 76k precision 0.9998 -> 0.9990).
- * Measured (docs/BENCHMARKS.md, "Round 30b"): the same share for the postcode or the address buys about
- * 13 true pairs for each false one pairwise, under the link policy's 99: not built. By-source EM
- * (--by-source) replaces it when asked for. */
-static int family_by_source(const struct linkage_rec *recs, const struct pairvec *pairs, struct linkage_model *m,
-			    const struct linkage_opts *o)
-{
-	if (o->by_source && m->by_source)
-		return 0;
-	free(m->by_source); /* an earlier input's */
-	m->by_source = NULL;
-	if (!(m->refuse & LINKAGE_REFUSE_FAMILY_SOURCES) || pairs->n == 0)
-		return 0;
-	const unsigned nl = linkage_nlevels[LF_FAMILY];
-	double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS];
-	linkage_weight_table(m, tbl);
-	double need = log2(m->link_threshold / (1.0 - m->link_threshold)) - linkage_prior_weight(m);
-	/* per comparison vector: 0 not sure without the family name, else its family level */
-	uint8_t *fam = malloc(pairs->gam.n ? pairs->gam.n : 1);
-	uint64_t (*cnt)[LINKAGE_MAX_LEVELS] = calloc(LINKAGE_SOURCE_PAIRS, sizeof *cnt);
-	struct linkage_source_m *bs = calloc(1, sizeof *bs);
-	if (!fam || !cnt || !bs) {
-		free(fam);
-		free(cnt);
-		free(bs);
-		return -1;
-	}
-	for (size_t i = 0; i < pairs->gam.n; i++) {
-		linkage_gamma g = pairs->gam.g[i];
-		unsigned fl = linkage_gamma_level(g, LF_FAMILY);
-		double w = 0;
-		for (unsigned f = 0; f < LF_NFIELD; f++) {
-			unsigned l = linkage_gamma_level(g, (enum linkage_field)f);
-			if (f != LF_FAMILY && l != LINKAGE_LEVEL_NULL && l < linkage_nlevels[f])
-				w += tbl[f][l];
-		}
-		fam[i] = fl != LINKAGE_LEVEL_NULL && fl < nl && w >= need ? (uint8_t)fl : 0;
-	}
-	for (size_t i = 0; i < pairs->n; i++) {
-		uint8_t fl = fam[pairs->v[i].pat];
-		if (fl)
-			cnt[linkage_source_pair(recs[pairs->v[i].a].source, recs[pairs->v[i].b].source)][fl]++;
-	}
-	double all[LINKAGE_MAX_LEVELS] = {0}, nall = 0;
-	for (unsigned sp = 0; sp < LINKAGE_SOURCE_PAIRS; sp++)
-		for (unsigned l = 1; l < nl; l++) {
-			all[l] += (double)cnt[sp][l];
-			nall += (double)cnt[sp][l];
-		}
-	for (unsigned sp = 0; sp < LINKAGE_SOURCE_PAIRS; sp++) {
-		double tot = 0;
-		for (unsigned l = 1; l < nl; l++)
-			tot += (double)cnt[sp][l];
-		for (unsigned f = 0; f < LF_NFIELD; f++)
-			for (unsigned l = 1; l < linkage_nlevels[f]; l++)
-				bs->m[sp][f][l] = m->m[f][l];
-		if (tot >= 100) {
-			double own = ((double)cnt[sp][LN_ELSE] + 0.5) / (tot + 1.0);
-			double pooled = (all[LN_ELSE] + 0.5) / (nall + 1.0);
-			own = (tot * own + SOURCE_SHRINK_MATCHES * pooled) / (tot + SOURCE_SHRINK_MATCHES);
-			/* what "else" gains, "exact" gives (and the reverse): the spelling levels stay the pooled m */
-			double me = m->m[LF_FAMILY][LN_ELSE] * own / pooled;
-			double mx = m->m[LF_FAMILY][LN_EXACT] - (me - m->m[LF_FAMILY][LN_ELSE]);
-			if (mx < 0.01) {
-				me -= 0.01 - mx;
-				mx = 0.01;
-			}
-			bs->m[sp][LF_FAMILY][LN_ELSE] = me < 1e-6 ? 1e-6 : me;
-			bs->m[sp][LF_FAMILY][LN_EXACT] = mx;
-			bs->own[sp] = true;
-			bs->matches[sp] = tot;
-		}
-		for (unsigned f = 0; f < LF_NFIELD; f++)
-			for (unsigned l = 1; l < linkage_nlevels[f]; l++) {
-				double uu = m->u[f][l] < 1e-9 ? 1e-9 : m->u[f][l];
-				bs->w[sp][f][l] = log2(bs->m[sp][f][l] / uu);
-			}
-	}
-	free(fam);
-	free(cnt);
-	m->by_source = bs;
-	return 0;
-}
-
 static int train(const struct linkage_rec *recs, size_t n, const struct pairvec *pairs, struct linkage_model *m,
 		 const struct linkage_opts *o, unsigned threads)
 {
@@ -3858,8 +3761,6 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 			return 0;
 		}
 	}
-	if (family_by_source(recs, &pairs, model, o) != 0)
-		goto fail;
 	/* Twins and one child's name splits, measured on this input with this model (twins_conflict). */
 	if (names_join(&names) != 0)
 		goto fail;

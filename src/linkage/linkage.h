@@ -383,13 +383,7 @@ enum {
 	                                     * as not written when its names and birthday say it is another child's
 	                                     * of the family, read per source (linkage_drop_wrong_ids; docs/LINKAGE.md,
 	                                     * "A number written from another child") */
-	/* bit 26: r-linkclu32's (issue 16, session of 2026-12-07; named by that branch) */
-	LINKAGE_REFUSE_FAMILY_SOURCES = 1u << 27, /* training, not a refusal (switched like one, as id_u): m of the
-	                                           * family name's levels per pair of sources, read from the pairs
-	                                           * the model links without the family name (family_by_source in
-	                                           * dedupe.c; docs/LINKAGE.md, "The family name per pair of
-	                                           * sources"); the batch only */
-	LINKAGE_REFUSE_ALL = 0xFFFFFFFu,
+	LINKAGE_REFUSE_ALL = 0x3FFFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
 	 * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,
