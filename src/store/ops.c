@@ -1106,6 +1106,17 @@ static const char *const migrations[] = {
 	"INSERT INTO person_merge_key(merge_id, agency, category_key) SELECT DISTINCT r.merge_id, e.agency, "
 	"  coalesce(e.category_key, " EVENT_CATEGORY_KEY("e.details") ") FROM person_merge_row r JOIN event e "
 	"  ON e.id = r.row_id WHERE r.tbl = 'event';",
+	/* 43: PostgreSQL's foreign-key checks of an event, three in one (issue 17, r-pgin32; docs/INTERNALS.md
+	 * "Foreign keys kept on intake's tables"). An event's person, source record and agency are its record's:
+	 * intake writes them from the same values, the bulk load from the same draw, and a merge or its undoing
+	 * moves a record and its event together. PostgreSQL checked each of the three keys with a query of its own
+	 * at every event (~31,000 instructions each, mostly the check's executor start-up); one key on the three
+	 * columns, referencing the record's, is one query, and states the same rules and one more: the event's
+	 * person and agency are its record's (which the record's own keys to person and agency then carry). Its
+	 * unique index takes the place of source_record_person, whose column it leads with (one index entry a
+	 * record, as before). PostgreSQL's own (pg_migration); SQLite keeps its three keys (a key dropped there is
+	 * a rebuild of event, and its checks cost little): nothing to run here. Undone as docs/INTERNALS.md says. */
+	"/* sqlite-only */SELECT 1;/* end sqlite-only */",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -1195,6 +1206,15 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	       "ANALYZE mash_open;",
 	/* 41: the expression's statistics (the planner's estimate of a key's seek), where event has rows (as 36) */
 	[40] = "DO $$ BEGIN IF EXISTS (SELECT 1 FROM event) THEN ANALYZE event; END IF; END $$;",
+	/* 43: the event's three keys as one (migrations[42] says why); the merge moves a record and its event in
+	 * one statement (pg_override's S_MERGE_MOVE_SOURCE). The unique index named as the one it replaces. */
+	[42] = "DROP INDEX IF EXISTS source_record_person;"
+	       "ALTER TABLE source_record ADD CONSTRAINT source_record_person UNIQUE (person_id, id, agency);"
+	       "DO $$ DECLARE c text; BEGIN FOR c IN SELECT conname FROM pg_constraint WHERE conrelid = "
+	       "'event'::regclass AND contype = 'f' AND confrelid IN ('person'::regclass, 'source_record'::regclass, "
+	       "'agency'::regclass) LOOP EXECUTE format('ALTER TABLE event DROP CONSTRAINT %I', c); END LOOP; END $$;"
+	       "ALTER TABLE event ADD CONSTRAINT event_source_record FOREIGN KEY (person_id, source_record_id, agency) "
+	       "REFERENCES source_record(person_id, id, agency);",
 };
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
@@ -2724,6 +2744,16 @@ static const char *const pg_override[S__COUNT] = {
 			   "JOIN pg_class t ON t.oid = k.conrelid WHERE k.contype = 'f' AND t.relname = ?1 "
 			   "AND t.relnamespace = current_schema()::regnamespace ORDER BY 1",
 	[S_BULK_SYNC] = "SELECT current_setting('synchronous_commit')",
+	/* A merge (or its undoing) moves the records it listed and their events in one statement: the event's key
+	 * is its record's (person, id, agency) since migration 43, checked at the statement's end, where both have
+	 * moved. S_MERGE_MOVE_EVENT then moves any listed event not moved yet (none: every event of the merged
+	 * person is its listed record's), which the key refuses unless its record is the kept person's. */
+	[S_MERGE_MOVE_SOURCE] = "WITH e AS (UPDATE event SET person_id = ?2 WHERE id IN (SELECT row_id FROM "
+				"person_merge_row WHERE merge_id = ?1 AND tbl = 'event')) UPDATE source_record SET "
+				"person_id = ?2 WHERE id IN (SELECT row_id FROM person_merge_row WHERE merge_id = ?1 AND "
+				"tbl = 'source_record')",
+	[S_MERGE_MOVE_EVENT] = "UPDATE event SET person_id = ?2 WHERE id IN (SELECT row_id FROM person_merge_row "
+			       "WHERE merge_id = ?1 AND tbl = 'event') AND person_id <> ?2",
 	/* `safeguard indexes`: the schema's indexes (those behind a key or UNIQUE too) and foreign keys, and what a
 	 * load that stopped held back */
 	[S_SCHEMA_INDEXES] = "SELECT indexname, tablename, 'index', 'built', indexdef FROM pg_indexes "

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 42
+#define STORE_SCHEMA_VERSION 43
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */

@@ -185,9 +185,17 @@ const pgDataDirs = new Map(); // URL -> the folder beside dbPath that holds its 
 // and migrate it again: an added column is not made again over itself (docs/INTERNALS.md undoes 41 so).
 // Migration 42 (r-ntk30: a merge's record of what the rule reads of the events it moved) undone first: a store put
 // back below 41 is below 42 too.
-export const UNDO_42 = 'DROP TABLE person_merge_key; ';
-export const UNDO_41 = `${UNDO_42}DROP INDEX event_person_category; ALTER TABLE event DROP COLUMN category_key; `;
+// Migration 43 (r-pgin32: PostgreSQL's event key, its person, record and agency as one) undone before it, on
+// PostgreSQL (SQLite's 43 runs nothing): a store put back below 42 is below 43 too.
 export const onPostgres = () => (process.env.SAFEGUARD_TEST_DB ?? '').startsWith('postgres');
+export const UNDO_43 = onPostgres()
+  ? 'ALTER TABLE event DROP CONSTRAINT event_source_record; ALTER TABLE event ADD FOREIGN KEY (person_id) REFERENCES '
+    + 'person(id), ADD FOREIGN KEY (source_record_id) REFERENCES source_record(id), ADD FOREIGN KEY (agency) '
+    + 'REFERENCES agency(code); ALTER TABLE source_record DROP CONSTRAINT source_record_person; '
+    + 'CREATE INDEX source_record_person ON source_record(person_id); '
+  : '';
+export const UNDO_42 = `${UNDO_43}DROP TABLE person_merge_key; `;
+export const UNDO_41 = `${UNDO_42}DROP INDEX event_person_category; ALTER TABLE event DROP COLUMN category_key; `;
 export function dbUrl(dbPath) {
   const base = process.env.SAFEGUARD_TEST_DB ?? '';
   if (!base.startsWith('postgres')) return `sqlite:${dbPath}`;

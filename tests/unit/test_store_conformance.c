@@ -906,6 +906,21 @@ static const char *raw_value(struct fx *f, const char *sql, char *out, size_t ou
 	return ok ? out : NULL;
 }
 
+/* An event's agency corrected (which no code path does: a correction by hand). On PostgreSQL the event's key is its
+ * record's (person, id, agency) since migration 43, so its record is corrected in the same statement. */
+static void event_agency_set(struct fx *f, const char *agency, const char *which)
+{
+	char sql[512], v[64];
+	if (strcmp(fx_engine(), "sqlite") == 0)
+		snprintf(sql, sizeof sql, "UPDATE event SET agency = '%s' WHERE id = %s", agency, which);
+	else
+		snprintf(sql, sizeof sql,
+			 "WITH e AS (UPDATE event SET agency = '%s' WHERE id = %s RETURNING source_record_id) "
+			 "UPDATE source_record SET agency = '%s' WHERE id IN (SELECT source_record_id FROM e)",
+			 agency, which, agency);
+	assert_non_null(raw_value(f, sql, v, sizeof v));
+}
+
 /* The text with each ?NN outside quotes as the value vals[NN] (NULL: SQL NULL), for an EXPLAIN on either engine */
 static void params_as_literals(const char *sql, const char *const *vals, int nvals, char *out, size_t outsz)
 {
@@ -956,9 +971,9 @@ static void mash_queue_agency_walks_its_own(void **state)
 	event(f->c, b, "social_care", "AG-dec", "referral_decision", at[4], NULL);
 	bool answered[12] = {false};
 	answered[4] = true;
-	char sql[256], v[64];
-	snprintf(sql, sizeof sql, "UPDATE event SET agency = 'police' WHERE id = %lld", (long long)id[7]);
-	assert_non_null(raw_value(f, sql, v, sizeof v));
+	char sql[32];
+	snprintf(sql, sizeof sql, "%lld", (long long)id[7]);
+	event_agency_set(f, "police", sql);
 	agency_of[7] = "police";
 	const struct {
 		const char *from, *before;
@@ -1115,9 +1130,9 @@ static void mash_decided_agency_walks_its_own(void **state)
 	const int answered[] = {0, 3, 6, 9, 1, 4, 7, 10, 2, 5};
 	for (size_t i = 0; i < sizeof answered / sizeof answered[0]; i++)
 		decided[answered[i]] = true;
-	char sql[256], v[64];
-	snprintf(sql, sizeof sql, "UPDATE event SET agency = 'police' WHERE id = %lld", (long long)id[7]);
-	assert_non_null(raw_value(f, sql, v, sizeof v));
+	char sql[32];
+	snprintf(sql, sizeof sql, "%lld", (long long)id[7]);
+	event_agency_set(f, "police", sql);
 	agency_of[7] = "police"; /* education's, moved to the police */
 	const struct {
 		const char *from, *before;
@@ -1218,6 +1233,14 @@ static void queue_answers(store_conn *c, char *out, size_t outsz)
 /* mash_open as schema 38 made it (its two columns, the trigger's or the function's text of migration 37), its
  * rows kept, and the version 38: the engine's client undoing migration 39 as docs/INTERNALS.md does, but
  * keeping the rows */
+/* PostgreSQL's undoing of migration 43 (docs/INTERNALS.md): the event's three keys back, the record's person
+ * index as it was; SQLite's 43 runs nothing. */
+#define PG_BEFORE_43                                                                                               \
+	"ALTER TABLE event DROP CONSTRAINT event_source_record; ALTER TABLE event ADD FOREIGN KEY (person_id) "   \
+	"REFERENCES person(id), ADD FOREIGN KEY (source_record_id) REFERENCES source_record(id), ADD FOREIGN KEY " \
+	"(agency) REFERENCES agency(code); ALTER TABLE source_record DROP CONSTRAINT source_record_person; "        \
+	"CREATE INDEX source_record_person ON source_record(person_id); "
+
 static void schema_38(struct fx *f)
 {
 	static char sql[32768], text[16384], trig[16384];
@@ -1251,7 +1274,7 @@ static void schema_38(struct fx *f)
 		 "category_key; %s; COMMIT;",
 		 sqlite ? "DROP TRIGGER mash_open_moved;" : "", sqlite ? "INTEGER" : "BIGINT",
 		 sqlite ? " WITHOUT ROWID" : "", trig,
-		 sqlite ? "PRAGMA user_version = 38" : "UPDATE sg_schema_version SET version = 38");
+		 sqlite ? "PRAGMA user_version = 38" : PG_BEFORE_43 "UPDATE sg_schema_version SET version = 38");
 	assert_non_null(raw_value(f, sql, v, sizeof v));
 }
 
@@ -1332,8 +1355,7 @@ static void migration_39_on_an_area(void **state)
 	queue_answers(f->c, after, sizeof after);
 	assert_string_equal(before, after);
 	/* the trigger writes the agency: a correction of an event's agency moves it between the agencies' queues */
-	assert_non_null(raw_value(f, "UPDATE event SET agency = 'education' WHERE id = (SELECT min(event_id) FROM "
-				     "mash_open o WHERE o.agency = 'police')", w, sizeof w));
+	event_agency_set(f, "education", "(SELECT min(event_id) FROM mash_open o WHERE o.agency = 'police')");
 	assert_non_null(raw_value(f, "SELECT count(*) FROM mash_open o JOIN event e ON e.id = o.event_id AND e.agency = "
 				     "o.agency", w, sizeof w));
 	assert_int_equal(atoi(w), atoi(v));
@@ -1403,8 +1425,8 @@ static void migration_41_on_an_area(void **state)
 	/* back to 40 (docs/INTERNALS.md's undoing of 41) */
 	assert_non_null(raw_value(f, sqlite ? "DROP TABLE person_merge_key; DROP INDEX event_person_category; ALTER TABLE "
 					      "event DROP COLUMN category_key; PRAGMA user_version = 40"
-					    : "DROP TABLE person_merge_key; DROP INDEX event_person_category; ALTER TABLE "
-					      "event DROP COLUMN category_key; UPDATE sg_schema_version SET version = 40",
+					    : PG_BEFORE_43 "DROP TABLE person_merge_key; DROP INDEX event_person_category; "
+					      "ALTER TABLE event DROP COLUMN category_key; UPDATE sg_schema_version SET version = 40",
 				  w, sizeof w));
 	const char *checks = sqlite ? "SELECT (SELECT group_concat(integrity_check) FROM pragma_integrity_check) || ' ' "
 				      "|| (SELECT count(*) FROM pragma_foreign_key_check)"
@@ -1522,13 +1544,13 @@ static void migration_42_keeps_each_merges_keys(void **state)
 	assert_non_null(raw_value(f, "UPDATE event SET category_key = NULL WHERE agency = 'health'", w, sizeof w));
 	/* back to 41 (docs/INTERNALS.md's undoing of 42), and migrated again */
 	assert_non_null(raw_value(f, sqlite ? "DROP TABLE person_merge_key; PRAGMA user_version = 41"
-					    : "DROP TABLE person_merge_key; UPDATE sg_schema_version SET version = 41",
+					    : PG_BEFORE_43 "DROP TABLE person_merge_key; UPDATE sg_schema_version SET version = 41",
 				  w, sizeof w));
 	char err[256] = "";
 	int from = -1, to = -1;
 	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_OK);
 	assert_int_equal(from, 41);
-	assert_int_equal(to, 42);
+	assert_int_equal(to, store_schema_latest());
 	assert_non_null(raw_value(f, rows, again, sizeof again));
 	assert_string_equal(again, keys);
 	assert_non_null(f->c = store_conn_get(f->st));
@@ -2411,6 +2433,76 @@ static void record_for_no_person_refused_whole(void **state)
 	assert_int_equal(homes, 1);
 }
 
+/* ---- an event's person and agency are its record's (migration 43: PostgreSQL's one key on the three, r-pgin32) ---- */
+
+/* Events whose person or agency is not their record's, as "n" */
+static int events_not_their_records(struct fx *f)
+{
+	char v[32];
+	assert_non_null(raw_value(f, "SELECT count(*) FROM event e JOIN source_record s ON s.id = e.source_record_id "
+				     "WHERE e.person_id <> s.person_id OR e.agency <> s.agency", v, sizeof v));
+	return atoi(v);
+}
+
+/* A merge, its undoing and a merge the other way move each record with its event (on PostgreSQL in one statement:
+ * the key refuses a statement that leaves them apart), on both engines; on PostgreSQL an event whose person or
+ * agency is not its record's is refused, and the one that is stored. SQLite keeps the three keys of its own (a
+ * key changed there is a rebuild of event), which do not ask it: that part is PostgreSQL's. */
+static void event_is_its_records_person_and_agency(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_agency_upsert(f->c, "police", "Police"), STORE_OK);
+	assert_int_equal(store_agency_upsert(f->c, "health", "Health"), STORE_OK);
+	int64_t a = person(f->c, "Amira", "Khan", "2015-04-01"), b = person(f->c, "Amira", "Kahn", "2015-04-01");
+	event(f->c, a, "police", "K43-1", "concern", "2024-01-01T10:00:00Z", NULL);
+	int64_t b1 = event(f->c, b, "health", "K43-2", "visit", "2024-01-02T10:00:00Z", NULL);
+	event(f->c, b, "police", "K43-3", "contact", "2024-01-03T10:00:00Z", NULL);
+	char sql[128], v[32];
+	snprintf(sql, sizeof sql, "SELECT person_id FROM event WHERE id = %lld", (long long)b1);
+	int64_t merge = 0;
+	bool done = false;
+	assert_int_equal(store_person_merge(f->c, a, b, "tester", "same child", &merge), STORE_OK);
+	assert_non_null(raw_value(f, sql, v, sizeof v));
+	assert_int_equal(atoll(v), a);
+	assert_int_equal(events_not_their_records(f), 0);
+	assert_int_equal(store_person_unmerge(f->c, merge, "tester", "not the same", &done), STORE_OK);
+	assert_true(done);
+	assert_non_null(raw_value(f, sql, v, sizeof v));
+	assert_int_equal(atoll(v), b);
+	assert_int_equal(events_not_their_records(f), 0);
+	assert_int_equal(store_person_merge(f->c, b, a, "tester", "same child", &merge), STORE_OK);
+	assert_int_equal(events_not_their_records(f), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM event WHERE person_id = %lld", (long long)b);
+	assert_non_null(raw_value(f, sql, v, sizeof v));
+	assert_int_equal(atoi(v), 3);
+	if (strcmp(fx_engine(), "sqlite") == 0)
+		return;
+	/* a record of b's from the police: an event of it for a, or from health, refused; b's and the police's stored */
+	int rc;
+	int64_t sid = source(f->c, "police", "K43-4", b, &rc);
+	assert_int_equal(rc, STORE_OK);
+	struct store_event e;
+	memset(&e, 0, sizeof e);
+	e.source_record_id = sid;
+	snprintf(e.kind, sizeof e.kind, "concern");
+	snprintf(e.occurred_at, sizeof e.occurred_at, "2024-01-04T10:00:00Z");
+	e.summary = "summary";
+	e.details = "{}";
+	int64_t id = 0;
+	e.person_id = a;
+	snprintf(e.agency, sizeof e.agency, "police");
+	assert_int_equal(store_event_insert(f->c, &e, &id), STORE_ECONFLICT);
+	e.person_id = b;
+	snprintf(e.agency, sizeof e.agency, "health");
+	assert_int_equal(store_event_insert(f->c, &e, &id), STORE_ECONFLICT);
+	snprintf(e.agency, sizeof e.agency, "police");
+	assert_int_equal(store_event_insert(f->c, &e, &id), STORE_OK);
+	assert_int_equal(events_not_their_records(f), 0);
+	/* and an event moved away from its record by hand, refused */
+	snprintf(sql, sizeof sql, "UPDATE event SET person_id = %lld WHERE id = %lld", (long long)a, (long long)id);
+	assert_null(raw_value(f, sql, v, sizeof v));
+}
+
 /* ---- a record's household without its postcode, address or sighting is refused, the same on both backends
  * (STORE_EINVAL, nothing written: checked inside the transaction, before any rollback) ---- */
 
@@ -3107,6 +3199,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(table_counts_list_the_schema, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(operator_lists_read_alike, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(record_for_no_person_refused_whole, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(event_is_its_records_person_and_agency, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(household_missing_a_field_refused_alike, setup, fx_teardown),
 	};
 	fprintf(stderr, "store conformance on %s\n", fx_engine());
