@@ -386,6 +386,17 @@ unsigned linkage_cmp_ident(uint8_t as, const char *a, uint8_t bs, const char *b)
 	return LI_ELSE;
 }
 
+/* Two UPNs; a temporary one (upn_temp) against another UPN says nothing: it stands in for a permanent UPN the
+ * school did not know yet (DfE; ident_upn_temporary), so one pupil's records carry both, and two schools may
+ * each give a pupil a temporary one. As not written, not as two pupils' numbers (which refuse the pair and
+ * hold two components apart: style d at 80k, 4,174 true pairs kept apart so; docs/BENCHMARKS.md, "Round
+ * 30a"). Equal, it is still one number. */
+unsigned linkage_cmp_upn(const struct linkage_rec *a, const struct linkage_rec *b)
+{
+	unsigned l = linkage_cmp_ident(a->upn_state, a->upn, b->upn_state, b->upn);
+	return l == LI_DIFF_VALID && (a->upn_temp || b->upn_temp) ? LINKAGE_LEVEL_NULL : l;
+}
+
 static unsigned cmp_sex(const struct linkage_rec *a, const struct linkage_rec *b)
 {
 	if (!a->sex || !b->sex)
@@ -510,7 +521,7 @@ static linkage_gamma compare_rest(const struct linkage_rec *a, const struct link
 	if (pc == LINKAGE_LEVEL_NULL || pc == LP_FULL)
 		g |= (linkage_gamma)linkage_cmp_address(a, b) << (4 * LF_ADDRESS);
 	g |= (linkage_gamma)linkage_cmp_ident(a->nhs_state, a->nhs, b->nhs_state, b->nhs) << (4 * LF_NHS);
-	g |= (linkage_gamma)linkage_cmp_ident(a->upn_state, a->upn, b->upn_state, b->upn) << (4 * LF_UPN);
+	g |= (linkage_gamma)linkage_cmp_upn(a, b) << (4 * LF_UPN);
 	return g;
 }
 

@@ -1984,6 +1984,17 @@ static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t 
 	return odds * ((double)np->twins / seen + pi) > lr * ((double)np->split[k] / pow(seen, (double)k) + 1.0 - pi);
 }
 
+/* Two components holding different valid UPNs, both permanent: two pupils. A temporary UPN (upn_temp) stands in
+ * for a permanent one the school did not know yet (ident_upn_temporary), so it holds nothing apart; a component
+ * keeps a permanent UPN before a temporary one (uf_union). */
+static bool upn_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
+{
+	if (u->upn[ra] < 0 || u->upn[rb] < 0)
+		return false;
+	const struct linkage_rec *a = &recs[u->upn[ra]], *b = &recs[u->upn[rb]];
+	return !a->upn_temp && !b->upn_temp && strcmp(a->upn, b->upn) != 0;
+}
+
 /* twin_level: the link's given-name level when it is twin-like (twinlike()), else 0. *twins is set when
  * the merge is refused as possible twins (a pair for review).
  * - names: only between components that share no exact given name (when they share one, the link's own
@@ -2001,7 +2012,7 @@ static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t r
 		return true;
 	if (u->nhs[ra] >= 0 && u->nhs[rb] >= 0 && strcmp(recs[u->nhs[ra]].nhs, recs[u->nhs[rb]].nhs) != 0)
 		return true;
-	if (u->upn[ra] >= 0 && u->upn[rb] >= 0 && strcmp(recs[u->upn[ra]].upn, recs[u->upn[rb]].upn) != 0)
+	if (upn_conflict(u, recs, ra, rb))
 		return true;
 	if ((u->refuse & LINKAGE_REFUSE_SEX_CLUSTER) && !idmatch && !same_name) {
 		/* Each component's sex is what most of its records say (a slip in one record is outvoted). */
@@ -2036,8 +2047,8 @@ static void uf_union(struct uf *u, const struct linkage_rec *recs, uint32_t ra, 
 	u->logseen[ra] += u->logseen[rb];
 	if (u->nhs[ra] < 0)
 		u->nhs[ra] = u->nhs[rb];
-	if (u->upn[ra] < 0)
-		u->upn[ra] = u->upn[rb];
+	if (u->upn[ra] < 0 || (u->upn[rb] >= 0 && recs[u->upn[ra]].upn_temp && !recs[u->upn[rb]].upn_temp))
+		u->upn[ra] = u->upn[rb]; /* a permanent UPN before a temporary one (upn_conflict) */
 	uint32_t m = (u->sex[ra] & 0xFFFF) + (u->sex[rb] & 0xFFFF), f = (u->sex[ra] >> 16) + (u->sex[rb] >> 16);
 	u->sex[ra] = (m > 0xFFFF ? 0xFFFF : m) | (f > 0xFFFF ? 0xFFFFu : f) << 16;
 	if (u->head[rb] != UINT32_MAX) {
@@ -2379,7 +2390,8 @@ static bool own_group(struct uf *u, const struct linkage_rec *recs, const struct
 			continue;
 		bool nhs = ry->nhs_state == LINKAGE_ID_VALID, upn = ry->upn_state == LINKAGE_ID_VALID;
 		if ((nhs && u->nhs[rx] >= 0 && strcmp(ry->nhs, recs[u->nhs[rx]].nhs) != 0) ||
-		    (upn && u->upn[rx] >= 0 && strcmp(ry->upn, recs[u->upn[rx]].upn) != 0))
+		    (upn && !ry->upn_temp && u->upn[rx] >= 0 && !recs[u->upn[rx]].upn_temp &&
+		     strcmp(ry->upn, recs[u->upn[rx]].upn) != 0))
 			continue;
 		if ((nhs && u->nhs[A] >= 0 && strcmp(ry->nhs, recs[u->nhs[A]].nhs) == 0) ||
 		    (upn && u->upn[A] >= 0 && strcmp(ry->upn, recs[u->upn[A]].upn) == 0))
@@ -2843,7 +2855,7 @@ static bool uf_refuse(struct uf *u, const struct linkage_rec *recs, uint32_t ra,
 {
 	if (u->nhs[ra] >= 0 && u->nhs[rb] >= 0 && strcmp(recs[u->nhs[ra]].nhs, recs[u->nhs[rb]].nhs) != 0)
 		return true;
-	if (u->upn[ra] >= 0 && u->upn[rb] >= 0 && strcmp(recs[u->upn[ra]].upn, recs[u->upn[rb]].upn) != 0)
+	if (upn_conflict(u, recs, ra, rb))
 		return true;
 	uint32_t from = u->nedges[ra] <= u->nedges[rb] ? ra : rb, other = from == ra ? rb : ra;
 	for (uint32_t e = u->head[from]; e != UINT32_MAX; e = u->edge_next[e])

@@ -214,6 +214,9 @@ struct linkage_rec {
 	                          * given name in the family field): linkage_tf_apply */
 	uint8_t dob_from_age;    /* the record's source writes dates from an age (linkage_drop_estimated_dobs: its
 	                          * 1 January dates were dropped), so its other dates may be estimates too */
+	uint8_t upn_temp;        /* the UPN is valid and temporary (ident_upn_temporary: it ends in a letter), so a
+	                          * different UPN is no other pupil's (linkage_prepare; the batch clears it with
+	                          * LINKAGE_REFUSE_TEMP_UPN taken away) */
 };
 
 #define LINKAGE_MAX_SOURCES 14
@@ -294,6 +297,9 @@ unsigned linkage_cmp_dob(const struct linkage_rec *a, const struct linkage_rec *
 unsigned linkage_cmp_postcode(const struct linkage_rec *a, const struct linkage_rec *b);
 unsigned linkage_cmp_address(const struct linkage_rec *a, const struct linkage_rec *b);
 unsigned linkage_cmp_ident(uint8_t astate, const char *a, uint8_t bstate, const char *b);
+/* linkage_cmp_ident of the two UPNs, but NULL (not compared) where they differ and one is temporary
+ * (upn_temp). */
+unsigned linkage_cmp_upn(const struct linkage_rec *a, const struct linkage_rec *b);
 
 /* Why two records may not be linked directly, whatever their weight, or NULL when they may (docs/LINKAGE.md,
  * "Refusals"), with the default refusals. Hard reasons (*hard true) also keep the two records out of one
@@ -383,7 +389,10 @@ enum {
 	                                     * as not written when its names and birthday say it is another child's
 	                                     * of the family, read per source (linkage_drop_wrong_ids; docs/LINKAGE.md,
 	                                     * "A number written from another child") */
-	LINKAGE_REFUSE_ALL = 0x3FFFFFFu,
+	LINKAGE_REFUSE_TEMP_UPN = 1u << 26, /* input, not a refusal (switched like one): a temporary UPN (ident_upn_temporary)
+	                                     * against another UPN is compared as not written (linkage_cmp_upn) and holds no
+	                                     * component apart; taken away, the batch clears the records' upn_temp */
+	LINKAGE_REFUSE_ALL = 0x7FFFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
 	 * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,
