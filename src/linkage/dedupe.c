@@ -2245,6 +2245,12 @@ static bool lone_reach(struct uf *u, const struct linkage_rec *recs, const struc
 	uint32_t x = u->size[ra] == 1 ? l->a : u->size[rb] == 1 ? l->b : UINT32_MAX;
 	if (x == UINT32_MAX || !unidentified(&recs[x]))
 		return false;
+	/* x's given name is no name identified children are known by (build_main_names): a spelling, a slip, a name as
+	 * heard. A name children are known by may be another child's whose records say nothing to x: Jayden's housing
+	 * record "Jayden Midcroft" under the family's new name at the new home, no birthday, no sex, pairs only with his
+	 * twin Jaydena's records there (style d, dob_missing x2; docs/BENCHMARKS.md, "Round 30a") */
+	if (!u->mains || name_in_use(u->mains, recs[x].given_h))
+		return false;
 	uint32_t A = x == l->a ? rb : ra;
 	if (u->nhs[A] < 0 && u->upn[A] < 0)
 		return false;
