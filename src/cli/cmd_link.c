@@ -403,6 +403,18 @@ static void wrong_ids_summary(struct load *l, unsigned refuse)
 	fputc('\n', stderr);
 }
 
+/* Temporary UPNs (ident_upn_temporary), compared with another UPN as not written (linkage_cmp_upn). */
+static void temp_upns_summary(const struct load *l)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < l->n; i++)
+		k += l->recs[i].upn_temp;
+	if (k)
+		fprintf(stderr, "safeguard link: %zu temporary UPNs (ending in a letter) compared with another UPN as not "
+				"written\n",
+			k);
+}
+
 /* ---- progress and stage times (the core reads no clock) ---- */
 
 static double now(void)
@@ -673,9 +685,11 @@ static void usage(FILE *f)
 		"          component holding its given name as a middle name), age_dates (a refusal lifted: birthdays\n"
 		"          a year apart or less, one from a source that writes dates from an age, refuse neither by dob\n"
 		"          (given names equal) nor by birthdays), wrong_id (not a refusal: an NHS number taken as not\n"
-		"          written where the record's names and birthday say another child's), each added or (with a\n"
-		"          leading -) taken away from the default set (all but sex_cluster, twin_odds and block_u), or\n"
-		"          none or all.\n"
+		"          written where the record's names and birthday say another child's), lone_reach (a refusal\n"
+		"          lifted: a lone record without an identifier whose pairs reach one identified child only,\n"
+		"          judged beside it at the twin-like links' odds),\n"
+		"          each added or (with a leading -) taken away from the default set (all but sex_cluster,\n"
+		"          twin_odds and block_u), or none or all.\n"
 		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
 		"          enough matches of them, shrunk towards the pooled m (measured: it does not pay; off).\n"
 		"Values that cannot be right (impossible dates, wrong check digits) are counted on stderr, not errors.\n"
@@ -688,7 +702,7 @@ static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "name
 					   "sex_cluster", "own_ids", "twin_odds", "weak", "stray", "id_asym",
 					   "transposed", "name_order", "stray_name", "birthdays", "own_name",
 					   "thin_bound", "id_u", "block_u", "name_pairs", "read_across",
-					   "lone_middle", "age_dates", "wrong_id"};
+					   "lone_middle", "age_dates", "wrong_id", "lone_reach"};
 /* one name for each bit of LINKAGE_REFUSE_ALL, in bit order: a rule added there without its name here fails */
 _Static_assert((1ull << (sizeof refuse_names / sizeof refuse_names[0])) == (unsigned long long)LINKAGE_REFUSE_ALL + 1,
 	       "refuse_names[] names each bit of LINKAGE_REFUSE_ALL");
@@ -842,7 +856,7 @@ int cmd_link(int argc, char **argv)
 	}
 	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
 		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
-				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates, wrong_id (each may start with -), none or all\n");
+				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates, wrong_id, lone_reach (each may start with -), none or all\n");
 		return 2;
 	}
 	if (link_p > 0)
@@ -860,6 +874,7 @@ int cmd_link(int argc, char **argv)
 	bad_summary(&l);
 	estimates_summary(&l);
 	wrong_ids_summary(&l, model.refuse);
+	temp_upns_summary(&l);
 	/* Names' frequencies come from the records being linked: how common "Khan" is here is what matters. */
 	if (!(tf = linkage_tf_build(l.recs, l.n))) {
 		fprintf(stderr, "safeguard link: out of memory\n");

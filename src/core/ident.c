@@ -153,6 +153,11 @@ int ident_upn_check(const char *in, char out[IDENT_UPN_LEN + 1])
 	return want == out[0] ? IDENT_OK : IDENT_ECHECK;
 }
 
+bool ident_upn_temporary(const char *upn)
+{
+	return upn && strlen(upn) == IDENT_UPN_LEN && upn_letter_value(upn[IDENT_UPN_LEN - 1]) >= 0;
+}
+
 /* ---- Postcode ------------------------------------------------------------------------------------ */
 
 /*

@@ -11,6 +11,7 @@
 #ifndef SAFEGUARD_CORE_IDENT_H
 #define SAFEGUARD_CORE_IDENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum {
@@ -37,6 +38,12 @@ int ident_nhs_check_digit(const char first9[9]);
  * (digits as themselves), sum mod 23 indexes the check letter. The LA number is not checked against the
  * list of local authorities (it changes with reorganisations); "UN1".."UN5" are not UPNs (IDENT_EFORMAT). */
 int ident_upn_check(const char *in, char out[IDENT_UPN_LEN + 1]);
+
+/* Whether a UPN as ident_upn_check leaves it (13 characters, NUL-terminated) is a temporary one: DfE, "Unique pupil numbers
+ * (UPN)": a school that cannot find a pupil's permanent UPN gives a temporary one, whose last character is a
+ * letter, and replaces it with the permanent UPN once that is known. So a temporary UPN and another UPN are
+ * not two pupils' numbers; two equal temporary UPNs are still one school's one pupil. */
+bool ident_upn_temporary(const char *upn);
 
 /* The check letter for characters 2-13 of a UPN, or 0 when one of them is not allowed (2-12 must be digits,
  * 13 a digit or an upper-case letter of the 23-letter alphabet). */

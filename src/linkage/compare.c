@@ -386,6 +386,21 @@ unsigned linkage_cmp_ident(uint8_t as, const char *a, uint8_t bs, const char *b)
 	return LI_ELSE;
 }
 
+/* Two UPNs; a temporary one (upn_temp) against another UPN, on two records that name the child alike (given
+ * names equal, middle names not unrelated: the given-name and middle-name levels given), is compared as not
+ * written: a temporary UPN stands in for a permanent one the school did not know yet (DfE; ident_upn_temporary),
+ * so one pupil's records carry both, and two schools may each give a pupil a temporary one. Between records of
+ * two names it stays two pupils' numbers: a twin's temporary UPN beside her sister's permanent one is what held
+ * three pairs of twins apart at a million records of style d (docs/BENCHMARKS.md, "Round 30a"). Equal, it is
+ * still one number. */
+unsigned linkage_cmp_upn(const struct linkage_rec *a, const struct linkage_rec *b, unsigned given, unsigned middle)
+{
+	unsigned l = linkage_cmp_ident(a->upn_state, a->upn, b->upn_state, b->upn);
+	return l == LI_DIFF_VALID && (a->upn_temp || b->upn_temp) && given == LN_EXACT && middle != LM_ELSE
+		       ? LINKAGE_LEVEL_NULL
+		       : l;
+}
+
 static unsigned cmp_sex(const struct linkage_rec *a, const struct linkage_rec *b)
 {
 	if (!a->sex || !b->sex)
@@ -500,7 +515,8 @@ linkage_gamma linkage_compare(const struct linkage_rec *a, const struct linkage_
 
 static linkage_gamma compare_rest(const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g)
 {
-	g |= (linkage_gamma)linkage_cmp_middle(a, b) << (4 * LF_MIDDLE);
+	unsigned middle = linkage_cmp_middle(a, b);
+	g |= (linkage_gamma)middle << (4 * LF_MIDDLE);
 	g |= (linkage_gamma)linkage_cmp_dob(a, b) << (4 * LF_DOB);
 	g |= (linkage_gamma)cmp_sex(a, b) << (4 * LF_SEX);
 	unsigned pc = linkage_cmp_postcode(a, b);
@@ -510,7 +526,7 @@ static linkage_gamma compare_rest(const struct linkage_rec *a, const struct link
 	if (pc == LINKAGE_LEVEL_NULL || pc == LP_FULL)
 		g |= (linkage_gamma)linkage_cmp_address(a, b) << (4 * LF_ADDRESS);
 	g |= (linkage_gamma)linkage_cmp_ident(a->nhs_state, a->nhs, b->nhs_state, b->nhs) << (4 * LF_NHS);
-	g |= (linkage_gamma)linkage_cmp_ident(a->upn_state, a->upn, b->upn_state, b->upn) << (4 * LF_UPN);
+	g |= (linkage_gamma)linkage_cmp_upn(a, b, linkage_gamma_level(g, LF_GIVEN), middle) << (4 * LF_UPN);
 	return g;
 }
 

@@ -1221,7 +1221,8 @@ struct scored {
 	                      * candidate between the thresholds, never merged (merge_weak weighs it), 4 a pair of
 	                      * one given name as written between the thresholds, never merged (stray_hold, own_name),
 	                      * 5 as 1, a pair of unrelated given names at the link threshold (twins_gave_way) that
-	                      * only merge_lone_middle may merge */
+	                      * only merge_lone_middle may merge, 6 a pair between the thresholds of a record without
+	                      * an identifier, never merged (lone_reach reads where it leads) */
 	unsigned idmatch : 1;    /* an equal valid NHS number or UPN */
 	unsigned twin_level : 4; /* the given-name level of a twin-like pair (twinlike()), else 0 */
 	unsigned kind : 2;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it), 2 "sex" */
@@ -1413,6 +1414,12 @@ static bool twins_gave_way(linkage_gamma g)
 	return !(g & LINKAGE_GAMMA_CROSSED) && linkage_gamma_level(g, LF_GIVEN) == LN_ELSE && twin_family(g);
 }
 
+/* A record that carries no valid NHS number or UPN (lone_reach). */
+static bool unidentified(const struct linkage_rec *r)
+{
+	return r->nhs_state != LINKAGE_ID_VALID && r->upn_state != LINKAGE_ID_VALID;
+}
+
 /* The given names as written are equal (not by the comparison's levels: crossed names and the memo aside). */
 static bool same_given(const struct linkage_rec *p, const struct linkage_rec *q)
 {
@@ -1502,7 +1509,11 @@ static void score_chunk(void *ctx, size_t c)
 			   (j->m->refuse & LINKAGE_REFUSE_STRAY_NAME) && (j->m->refuse & LINKAGE_REFUSE_OWN_NAME) &&
 			   !(p->gamma & LINKAGE_GAMMA_CROSSED) &&
 			   linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT;
-		if (w < j->link_w && (!cannot || !hard) && !candidate && !own)
+		/* lone_reach: any other pair between the thresholds of a record without an identifier is kept (cannot 6,
+		 * never merged) for the index of where such a record's pairs lead (reach_index) */
+		bool reach = w < j->link_w && (!cannot || !hard) && !candidate && !own && w >= j->review_w &&
+			     (j->m->refuse & LINKAGE_REFUSE_LONE_REACH) && (unidentified(&j->recs[p->a]) || unidentified(&j->recs[p->b]));
+		if (w < j->link_w && (!cannot || !hard) && !candidate && !own && !reach)
 			continue;
 		unsigned nhs = linkage_gamma_level(p->gamma, LF_NHS), upn = linkage_gamma_level(p->gamma, LF_UPN);
 		unsigned twin = twinlike(p->gamma);
@@ -1521,7 +1532,7 @@ static void score_chunk(void *ctx, size_t c)
 		else if (cannot && hard && strcmp(why, "sex") == 0)
 			kind = 2;
 		o[k++] = (struct scored){p->a, p->b, (float)w,
-					 (uint8_t)(candidate ? 3 : own ? 4 : cannot ? (hard ? 2 : lone_middle ? 5 : 1) : 0),
+					 (uint8_t)(reach ? 6 : candidate ? 3 : own ? 4 : cannot ? (hard ? 2 : lone_middle ? 5 : 1) : 0),
 					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL), (uint8_t)twin, kind,
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_SWAPPED),
 					 (uint8_t)(!across && linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT &&
@@ -1564,6 +1575,10 @@ struct uf {
 	const struct name_use *use;
 	const struct name_use *mains; /* names children are known by (build_main_names) */
 	const struct name_pairs *pairs; /* what the input says of two names together (name_pairs) */
+	const uint32_t *reach_off, *reach_to; /* lone_reach: per record without an identifier, the records it pairs with
+	                                       * at or above the review threshold (reach_index); NULL when off */
+	const uint32_t *comp; /* each record's component of cluster_parts (NULL with one part): a record of another
+	                       * lies in another part, whose union-find this part does not read */
 };
 
 static uint32_t uf_find(struct uf *u, uint32_t x)
@@ -1985,6 +2000,22 @@ static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t 
 	return odds * ((double)np->twins / seen + pi) > lr * ((double)np->split[k] / pow(seen, (double)k) + 1.0 - pi);
 }
 
+/* Two components holding different valid UPNs: two pupils; unless one is temporary (upn_temp) and the link that
+ * would join them names the child alike (given names equal: same_name; middle names not unrelated), as the
+ * comparison has it (linkage_cmp_upn). A temporary UPN stands in for a permanent one the school did not know yet
+ * (ident_upn_temporary); beside a link of two names it is still as good as another pupil's number (twins). A
+ * component keeps a permanent UPN before a temporary one (uf_union). */
+static bool upn_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, bool same_name,
+			 unsigned middle)
+{
+	if (u->upn[ra] < 0 || u->upn[rb] < 0)
+		return false;
+	const struct linkage_rec *a = &recs[u->upn[ra]], *b = &recs[u->upn[rb]];
+	if (strcmp(a->upn, b->upn) == 0)
+		return false;
+	return !(same_name && middle != LM_ELSE && (a->upn_temp || b->upn_temp));
+}
+
 /* twin_level: the link's given-name level when it is twin-like (twinlike()), else 0. *twins is set when
  * the merge is refused as possible twins (a pair for review).
  * - names: only between components that share no exact given name (when they share one, the link's own
@@ -2002,7 +2033,7 @@ static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t r
 		return true;
 	if (u->nhs[ra] >= 0 && u->nhs[rb] >= 0 && strcmp(recs[u->nhs[ra]].nhs, recs[u->nhs[rb]].nhs) != 0)
 		return true;
-	if (u->upn[ra] >= 0 && u->upn[rb] >= 0 && strcmp(recs[u->upn[ra]].upn, recs[u->upn[rb]].upn) != 0)
+	if (upn_conflict(u, recs, ra, rb, same_name, middle))
 		return true;
 	if ((u->refuse & LINKAGE_REFUSE_SEX_CLUSTER) && !idmatch && !same_name) {
 		/* Each component's sex is what most of its records say (a slip in one record is outvoted). */
@@ -2037,8 +2068,8 @@ static void uf_union(struct uf *u, const struct linkage_rec *recs, uint32_t ra, 
 	u->logseen[ra] += u->logseen[rb];
 	if (u->nhs[ra] < 0)
 		u->nhs[ra] = u->nhs[rb];
-	if (u->upn[ra] < 0)
-		u->upn[ra] = u->upn[rb];
+	if (u->upn[ra] < 0 || (u->upn[rb] >= 0 && recs[u->upn[ra]].upn_temp && !recs[u->upn[rb]].upn_temp))
+		u->upn[ra] = u->upn[rb]; /* a permanent UPN before a temporary one (upn_conflict) */
 	uint32_t m = (u->sex[ra] & 0xFFFF) + (u->sex[rb] & 0xFFFF), f = (u->sex[ra] >> 16) + (u->sex[rb] >> 16);
 	u->sex[ra] = (m > 0xFFFF ? 0xFFFF : m) | (f > 0xFFFF ? 0xFFFFu : f) << 16;
 	if (u->head[rb] != UINT32_MAX) {
@@ -2154,7 +2185,7 @@ static void uf_init(struct uf *u, const struct linkage_rec *recs, size_t n, cons
  * family (twins share the family name, home and birthday). Judged by their names as possible twins are,
  * at the closest level between their names, and with the odds a link needs (twins_conflict, strict):
  * what joins them is the family's evidence, not the child's. Unrelated names are the names refusal's. */
-static bool weak_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, bool *twins)
+static bool weak_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, bool strict, bool *twins)
 {
 	*twins = false;
 	if (u->names[ra][0] == UINT32_MAX || u->names[rb][0] == UINT32_MAX || !names_disjoint(u, recs, ra, rb))
@@ -2169,8 +2200,87 @@ static bool weak_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t
 		}
 	if (best <= LN_EXACT || best > LN_SWAPPED)
 		return false;
-	*twins = twins_conflict(u, recs, ra, rb, best, LINKAGE_LEVEL_NULL, true);
+	*twins = twins_conflict(u, recs, ra, rb, best, LINKAGE_LEVEL_NULL, strict);
 	return *twins;
+}
+
+/* lone_reach (round 30a): a weak link between a lone record x without an identifier and a component A that holds
+ * one (a valid NHS number or UPN), refused by weak_conflict at the link threshold's odds. Those odds are asked
+ * because a weak link says nothing of which child of a family x is, and twins share the family's evidence; but
+ * x's other pairs do. Were x another child's (a twin's, a sibling's), that child's own records would pair with x
+ * too, as they pair with one another: same family, home, and a name x spells. When every pair x has at or above
+ * the review threshold (accepted, refused or between the thresholds) is with A's records, nothing in the input
+ * offers x another child, and the weak link is judged as a twin-like link is: possible twins at the odds of one
+ * child likelier (weak_conflict, not strict). Style d, where police, A&E and housing write no NHS number, no
+ * date and the name as heard: seed 1 at 80k, of the lone records refused so, one child's 4,230 true pairs kept
+ * apart against 5 refusals between two children, none twins (docs/BENCHMARKS.md, "Round 30a"). A twin known by
+ * this one record only still looks like her sister's record; the decision's shares weigh that. */
+static bool lone_reach(struct uf *u, const struct linkage_rec *recs, const struct scored *l, uint32_t ra, uint32_t rb)
+{
+	if (!u->reach_off)
+		return false;
+	uint32_t x = u->size[ra] == 1 ? l->a : u->size[rb] == 1 ? l->b : UINT32_MAX;
+	if (x == UINT32_MAX || !unidentified(&recs[x]))
+		return false;
+	/* x's given name is no name identified children are known by (build_main_names): a spelling, a slip, a name as
+	 * heard. A name children are known by may be another child's whose records say nothing to x: Jayden's housing
+	 * record "Jayden Midcroft" under the family's new name at the new home, no birthday, no sex, pairs only with his
+	 * twin Jaydena's records there (style d, dob_missing x2; docs/BENCHMARKS.md, "Round 30a") */
+	if (!u->mains || name_in_use(u->mains, recs[x].given_h))
+		return false;
+	uint32_t A = x == l->a ? rb : ra;
+	if (u->nhs[A] < 0 && u->upn[A] < 0)
+		return false;
+	/* the link agrees on the home (the postcode in full, or the address): x is of A's household, whose other
+	 * children's records pair with it; a namesake of another family, written at an incident's address, need not */
+	linkage_gamma g = linkage_compare(&recs[l->a], &recs[l->b]);
+	unsigned pc = linkage_gamma_level(g, LF_POSTCODE), addr = linkage_gamma_level(g, LF_ADDRESS);
+	if (pc != LP_FULL && addr != LA_EXACT && addr != LA_OVERLAP)
+		return false;
+	for (uint32_t k = u->reach_off[x]; k < u->reach_off[x + 1]; k++) {
+		uint32_t y = u->reach_to[k];
+		if ((u->comp && u->comp[y] != u->comp[x]) || uf_find(u, y) != A)
+			return false;
+	}
+	return true;
+}
+
+/* lone_reach's index: for each record without an identifier, the records it pairs with at or above the review
+ * threshold (every entry of s at that weight: links, refusals, cannot 3 to 6), by record. Returns -1 when out of
+ * memory. */
+static int reach_index(const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns, double review_w,
+		       uint32_t **off_out, uint32_t **to_out)
+{
+	uint32_t *off = calloc(n + 1, sizeof *off), *to = NULL, *fill = NULL;
+	if (!off)
+		return -1;
+	for (size_t i = 0; i < ns; i++)
+		if (s[i].weight >= review_w) {
+			off[s[i].a + 1] += unidentified(&recs[s[i].a]);
+			off[s[i].b + 1] += unidentified(&recs[s[i].b]);
+		}
+	for (size_t x = 0; x < n; x++)
+		off[x + 1] += off[x];
+	to = malloc((off[n] ? off[n] : 1) * sizeof *to);
+	fill = malloc((n ? n : 1) * sizeof *fill);
+	if (!to || !fill) {
+		free(off);
+		free(to);
+		free(fill);
+		return -1;
+	}
+	memcpy(fill, off, n * sizeof *fill);
+	for (size_t i = 0; i < ns; i++)
+		if (s[i].weight >= review_w) {
+			if (unidentified(&recs[s[i].a]))
+				to[fill[s[i].a]++] = s[i].b;
+			if (unidentified(&recs[s[i].b]))
+				to[fill[s[i].b]++] = s[i].a;
+		}
+	free(fill);
+	*off_out = off;
+	*to_out = to;
+	return 0;
 }
 
 /* One accepted link: the two components merge unless they refuse each other (uf_conflict; a weak link
@@ -2183,7 +2293,9 @@ static bool take_link(struct uf *u, const struct linkage_rec *recs, const struct
 	if (ra != rb) {
 		bool twins;
 		if (uf_conflict(u, recs, ra, rb, l->idmatch, l->bridge, l->same_name, l->twin_level, l->middle, &twins) ||
-		    (weak && weak_conflict(u, recs, ra, rb, &twins)) || birthdays_conflict(u, recs, ra, rb, l)) {
+		    (weak && weak_conflict(u, recs, ra, rb, true, &twins) &&
+		     (!lone_reach(u, recs, l, ra, rb) || weak_conflict(u, recs, ra, rb, false, &twins))) ||
+		    birthdays_conflict(u, recs, ra, rb, l)) {
 			if (count) {
 				res->refused_links++;
 				res->reviews += twins;
@@ -2504,7 +2616,7 @@ static int merge_weak(struct uf *u, const struct linkage_rec *recs, size_t n, co
 				continue;
 			/* whatever the weights (stray_name) between possible twins only: siblings of different
 			 * birthdays, or two children of different NHS numbers, are told apart by the family's evidence */
-			if ((uf_conflict(u, recs, t1, t, false, false, false, 0, 0, &twins) || weak_conflict(u, recs, t1, t, &twins)) &&
+			if ((uf_conflict(u, recs, t1, t, false, false, false, 0, 0, &twins) || weak_conflict(u, recs, t1, t, true, &twins)) &&
 			    ((!l->cannot && first->weight - l->weight < link_w) || (by_name && twin_components(u, recs, t1, t))))
 				hold = true;
 		}
@@ -2820,7 +2932,7 @@ static bool uf_refuse(struct uf *u, const struct linkage_rec *recs, uint32_t ra,
 {
 	if (u->nhs[ra] >= 0 && u->nhs[rb] >= 0 && strcmp(recs[u->nhs[ra]].nhs, recs[u->nhs[rb]].nhs) != 0)
 		return true;
-	if (u->upn[ra] >= 0 && u->upn[rb] >= 0 && strcmp(recs[u->upn[ra]].upn, recs[u->upn[rb]].upn) != 0)
+	if (upn_conflict(u, recs, ra, rb, false, middle))
 		return true;
 	uint32_t from = u->nedges[ra] <= u->nedges[rb] ? ra : rb, other = from == ra ? rb : ra;
 	for (uint32_t e = u->head[from]; e != UINT32_MAX; e = u->edge_next[e])
@@ -2989,7 +3101,7 @@ static int cmp_comp_load(const void *x, const void *y)
 }
 
 /* Each record's component (comp: its smallest record) through the pairs of s that a pass may follow
- * (cannot 0, 3, 4, 5), and its part of k. A part's work goes with the pairs listed with it (each pair goes
+ * (cannot 0, 3, 4, 5; not 6, which lone_reach reads across components through comp), and its part of k. A part's work goes with the pairs listed with it (each pair goes
  * with its first record's component), so the components are dealt largest first, each to the part with
  * the fewest pairs so far (ties to the lowest part: the parts depend on the data only); a component
  * without pairs, by a hash of its root. Returns -1 when out of memory. */
@@ -2998,7 +3110,7 @@ static int cluster_parts(const struct scored *s, size_t ns, size_t n, unsigned k
 	for (size_t i = 0; i < n; i++)
 		comp[i] = (uint32_t)i;
 	for (size_t i = 0; i < ns; i++) {
-		if (s[i].cannot == 1 || s[i].cannot == 2)
+		if (s[i].cannot == 1 || s[i].cannot == 2 || s[i].cannot == 6)
 			continue;
 		uint32_t a = s[i].a, b = s[i].b;
 		while (comp[a] != a)
@@ -3056,7 +3168,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	struct uf u;
 	size_t nedge = 0;
 	uint8_t *held = NULL, *hold = NULL, *part = NULL;
-	uint32_t *comp = NULL, *xcnt = NULL;
+	uint32_t *comp = NULL, *xcnt = NULL, *reach_off = NULL, *reach_to = NULL;
 	struct scored *split = NULL;
 	unsigned k = threads < 2 || n < 2 ? 1 : threads > 64 ? 64 : threads;
 	struct cluster_part parts[64];
@@ -3101,6 +3213,11 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	if (!held || !hold || !u.names || !u.name_n || !u.dobs || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.logseen || !u.head || !u.tail || !u.nedges ||
 	    !u.edge_to || !u.edge_from || !u.edge_next || !u.edge_kind || !split || (k > 1 && (!part || !comp || !xcnt)))
 		goto out;
+	if ((m->refuse & LINKAGE_REFUSE_LONE_REACH) &&
+	    reach_index(recs, n, s, ns, log2(m->review_threshold / (1.0 - m->review_threshold)), &reach_off, &reach_to) != 0)
+		goto out;
+	u.reach_off = reach_off;
+	u.reach_to = reach_to;
 	memset(parts, 0, sizeof parts);
 	if (k == 1) {
 		parts[0].s = s;
@@ -3113,6 +3230,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 		uint32_t edges[64] = {0};
 		if (cluster_parts(s, ns, n, k, comp, part) != 0)
 			goto out;
+		u.comp = comp;
 		for (size_t i = 0; i < ns; i++) {
 			parts[part[s[i].a]].ns++;
 			if (s[i].cannot != 2)
@@ -3173,6 +3291,8 @@ out:
 	free(u.size);
 	free(u.nhs);
 	free(u.upn);
+	free(reach_off);
+	free(reach_to);
 	free(u.sex);
 	free(u.logseen);
 	free(u.head);

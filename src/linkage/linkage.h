@@ -214,6 +214,8 @@ struct linkage_rec {
 	                          * given name in the family field): linkage_tf_apply */
 	uint8_t dob_from_age;    /* the record's source writes dates from an age (linkage_drop_estimated_dobs: its
 	                          * 1 January dates were dropped), so its other dates may be estimates too */
+	uint8_t upn_temp;        /* the UPN is valid and temporary (ident_upn_temporary: it ends in a letter), so a
+	                          * different UPN is no other pupil's (linkage_prepare; linkage_cmp_upn) */
 };
 
 #define LINKAGE_MAX_SOURCES 14
@@ -294,6 +296,10 @@ unsigned linkage_cmp_dob(const struct linkage_rec *a, const struct linkage_rec *
 unsigned linkage_cmp_postcode(const struct linkage_rec *a, const struct linkage_rec *b);
 unsigned linkage_cmp_address(const struct linkage_rec *a, const struct linkage_rec *b);
 unsigned linkage_cmp_ident(uint8_t astate, const char *a, uint8_t bstate, const char *b);
+/* linkage_cmp_ident of the two UPNs, but NULL (not compared) where they differ, one is temporary (upn_temp) and
+ * the records name the child alike: the given-name level (given) exact and the middle-name level (middle) not
+ * else. */
+unsigned linkage_cmp_upn(const struct linkage_rec *a, const struct linkage_rec *b, unsigned given, unsigned middle);
 
 /* Why two records may not be linked directly, whatever their weight, or NULL when they may (docs/LINKAGE.md,
  * "Refusals"), with the default refusals. Hard reasons (*hard true) also keep the two records out of one
@@ -383,7 +389,12 @@ enum {
 	                                     * as not written when its names and birthday say it is another child's
 	                                     * of the family, read per source (linkage_drop_wrong_ids; docs/LINKAGE.md,
 	                                     * "A number written from another child") */
-	LINKAGE_REFUSE_ALL = 0x3FFFFFFu,
+	LINKAGE_REFUSE_LONE_REACH = 1u << 26, /* cluster, a refusal lifted (switched like one): a lone record without an
+	                                       * identifier, refused by the weak rule's possible-twins decision beside
+	                                       * an identified component, is judged at the twin-like links' odds when
+	                                       * every pair it has at or above the review threshold is with that
+	                                       * component (docs/LINKAGE.md, "A lone record that reaches one child") */
+	LINKAGE_REFUSE_ALL = 0x7FFFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
 	 * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,

@@ -676,4 +676,5 @@ void linkage_prepare(const struct linkage_input *in, struct linkage_rec *r)
 	prepare_address(in->address, r);
 	prepare_ident(in->nhs, true, r);
 	prepare_ident(in->upn, false, r);
+	r->upn_temp = r->upn_state == LINKAGE_ID_VALID && ident_upn_temporary(r->upn);
 }

@@ -137,6 +137,21 @@ static void upn_format(void **state)
 	assert_int_equal(ident_upn_check("B801200005001", NULL), IDENT_EFORMAT);
 }
 
+static void upn_temporary(void **state)
+{
+	(void)state;
+	char out[IDENT_UPN_LEN + 1];
+	/* DfE: a temporary UPN ends in a letter; a permanent one in a digit */
+	assert_int_equal(ident_upn_check("M20120101000A", out), IDENT_OK);
+	assert_true(ident_upn_temporary(out));
+	assert_int_equal(ident_upn_check("b801 2000 05001", out), IDENT_OK);
+	assert_false(ident_upn_temporary(out));
+	assert_false(ident_upn_temporary("20120101000A")); /* not 13 characters */
+	assert_false(ident_upn_temporary("M20120101000a")); /* not as ident_upn_check leaves it */
+	assert_false(ident_upn_temporary(""));
+	assert_false(ident_upn_temporary(NULL));
+}
+
 static void upn_check_letter(void **state)
 {
 	assert_int_equal(ident_upn_check_letter("801200005001"), 'B');
@@ -198,7 +213,7 @@ int main(void)
 	    cmocka_unit_test(nhs_valid),        cmocka_unit_test(nhs_separators),
 	    cmocka_unit_test(nhs_check_digit_wrong), cmocka_unit_test(nhs_format),
 	    cmocka_unit_test(nhs_check_digit),  cmocka_unit_test(upn_valid),
-	    cmocka_unit_test(upn_check_wrong),  cmocka_unit_test(upn_format),
+	    cmocka_unit_test(upn_check_wrong),  cmocka_unit_test(upn_format), cmocka_unit_test(upn_temporary),
 	    cmocka_unit_test(upn_check_letter), cmocka_unit_test(postcode_shapes),
 	    cmocka_unit_test(postcode_bad),
 	};

@@ -368,6 +368,22 @@ static void ident_levels(void **state)
 	assert_int_equal(u1.upn_state, LINKAGE_ID_VALID);
 	assert_true(u2.bad & LINKAGE_BAD_UPN);
 	assert_int_equal(linkage_cmp_ident(u1.upn_state, u1.upn, u2.upn_state, u2.upn), LI_TYPO);
+	/* A temporary UPN (U80120000100A, E80120000200A: ending in a letter) against another UPN is not compared where
+	 * the records name the child alike (given names exact, middle names not else); two permanent ones are two
+	 * pupils'; so are a temporary and another beside two names; one temporary number equal is one pupil's. */
+	struct linkage_rec t1 = rec("A", "", "X", "", "", "", "", "", "U80120000100A");
+	struct linkage_rec t2 = rec("A", "", "X", "", "", "", "", "", "E80120000200A");
+	struct linkage_rec p2 = rec("A", "", "X", "", "", "", "", "", "X801200001002");
+	assert_int_equal(t1.upn_state, LINKAGE_ID_VALID);
+	assert_true(t1.upn_temp && t2.upn_temp && !u1.upn_temp && !p2.upn_temp);
+	assert_int_equal(linkage_cmp_upn(&u1, &p2, LN_EXACT, LINKAGE_LEVEL_NULL), LI_DIFF_VALID);
+	assert_int_equal(linkage_cmp_upn(&u1, &t1, LN_EXACT, LINKAGE_LEVEL_NULL), LINKAGE_LEVEL_NULL);
+	assert_int_equal(linkage_cmp_upn(&u1, &t1, LN_EXACT, LM_EXACT), LINKAGE_LEVEL_NULL);
+	assert_int_equal(linkage_cmp_upn(&t2, &t1, LN_EXACT, LINKAGE_LEVEL_NULL), LINKAGE_LEVEL_NULL);
+	assert_int_equal(linkage_cmp_upn(&u1, &t1, LN_CLOSE, LINKAGE_LEVEL_NULL), LI_DIFF_VALID);
+	assert_int_equal(linkage_cmp_upn(&u1, &t1, LN_EXACT, LM_ELSE), LI_DIFF_VALID);
+	assert_int_equal(linkage_cmp_upn(&t1, &t1, LN_CLOSE, LM_ELSE), LI_EQUAL);
+	assert_int_equal(linkage_cmp_upn(&u1, &u2, LN_EXACT, LINKAGE_LEVEL_NULL), LI_TYPO);
 }
 
 static void sex_and_cannot_link(void **state)
@@ -1787,6 +1803,107 @@ static void clustering_identifier_outweighs_odd_record(void **state)
 	linkage_result_free(&res);
 }
 
+/* Dylan's school records: two under his permanent UPN, two from a school that gave him a temporary one (ending in
+ * a letter, DfE) before his permanent UPN was known; his GP record (NHS number) links to both. A temporary UPN
+ * is no other pupil's number: one child. Two permanent UPNs on the same names and birthday are two pupils
+ * (twins) and stay apart. */
+static void clustering_temporary_upn_holds_nothing_apart(void **state)
+{
+	(void)state;
+	struct linkage_rec r[5];
+	r[0] = rec("Dylan", "Thomas", "Hayby", "2017-03-12", "M", "HD6 3FG", "2 Mill Lane", "", "H801200001001");
+	r[1] = rec("Dylan", "Thomas", "Hayby", "2017-03-12", "M", "HD6 3FG", "2 Mill Lane", "", "H801200001001");
+	r[2] = rec("Dylan", "Thomas", "Hayby", "2017-03-12", "M", "HD6 3FG", "2 Mill Lane", "", "U80120000100A");
+	r[3] = rec("Dylan", "Thomas", "Hayby", "2017-03-12", "M", "HD6 3FG", "2 Mill Lane", "", "U80120000100A");
+	r[4] = rec("Dylan", "Thomas", "Hayby", "2017-03-12", "M", "HD6 3FG", "2 Mill Lane", "9434765919", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_score sc;
+	linkage_score(&m, &r[0], &r[2], &sc);
+	assert_null(sc.cannot_link);
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	for (int i = 1; i < 5; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	linkage_result_free(&res);
+	/* the temporary number's records under another name ("Dyllon", twin-like): as two pupils' numbers */
+	r[2] = rec("Dyllon", "Thomas", "Hayby", "2017-03-12", "M", "HD6 3FG", "2 Mill Lane", "", "U80120000100A");
+	r[3] = r[2];
+	r[4] = rec("Dylan", "Thomas", "Hayby", "2017-03-12", "M", "HD6 3FG", "2 Mill Lane", "", "");
+	linkage_score(&m, &r[0], &r[2], &sc);
+	assert_non_null(sc.cannot_link);
+	assert_string_equal(sc.cannot_link, "upn");
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[3], res.cluster[2]);
+	assert_int_not_equal(res.cluster[2], res.cluster[0]);
+	linkage_result_free(&res);
+	/* the same with the second school's number permanent (X801200001002): two pupils' numbers */
+	r[2] = rec("Dylan", "Thomas", "Hayby", "2017-03-12", "M", "HD6 3FG", "2 Mill Lane", "", "X801200001002");
+	r[3] = r[2];
+	linkage_score(&m, &r[0], &r[2], &sc);
+	assert_non_null(sc.cannot_link);
+	assert_string_equal(sc.cannot_link, "upn");
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[3], res.cluster[2]);
+	assert_int_not_equal(res.cluster[2], res.cluster[0]);
+	linkage_result_free(&res);
+}
+
+/* lone_reach. Corey Ellis's records carry his NHS number and birthday; a police record "Correy", no birthday and no
+ * number, at his home, links to them by a weak link (no birthday evidence), which the possible-twins decision at
+ * the link threshold's odds refuses: a twin so named would look the same. But the record pairs with no other child:
+ * were it a twin's, her own records would pair with it. It joins him (and stays apart without the rule). Written
+ * at another address it says nothing of his household, and stays apart; beside a twin brother "Cory" whose own
+ * records pair with it, it stays apart too. */
+static void clustering_lone_record_reaching_one_child(void **state)
+{
+	(void)state;
+	struct linkage_rec r[6];
+	r[0] = rec("Corey", "Noah", "Ellis", "2011-12-05", "M", "HX1 2FZ", "3 Mill Lane", "9434765919", "");
+	r[1] = rec("Corey", "Noah", "Ellis", "2011-12-05", "M", "HX1 2FZ", "3 Mill Lane", "9434765919", "");
+	r[2] = rec("Corey", "", "Ellis", "2011-12-05", "M", "HX1 2FZ", "3 Mill Lane", "", "");
+	r[3] = rec("Correy", "", "Ellis", "", "M", "HX1 2FZ", "3 Mill Lane", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_score sc;
+	linkage_score(&m, &r[0], &r[3], &sc);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_DOB), LINKAGE_LEVEL_NULL);
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_true(m.refuse & LINKAGE_REFUSE_LONE_REACH);
+	assert_int_equal(linkage_dedupe(r, 4, &m, &o, &res), 0);
+	for (int i = 1; i < 4; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	linkage_result_free(&res);
+	m.refuse &= ~LINKAGE_REFUSE_LONE_REACH;
+	assert_int_equal(linkage_dedupe(r, 4, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[2], res.cluster[0]);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	linkage_result_free(&res);
+	m.refuse |= LINKAGE_REFUSE_LONE_REACH;
+	/* at an incident's address: not his household's record by anything it holds */
+	r[3] = rec("Correy", "Noah", "Ellis", "", "M", "HX1 5AB", "", "", "");
+	linkage_score(&m, &r[0], &r[3], &sc);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	assert_int_equal(linkage_dedupe(r, 4, &m, &o, &res), 0);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	linkage_result_free(&res);
+	/* at his home, beside a twin brother Cory (his own NHS number) whose records pair with it too */
+	r[3] = rec("Correy", "", "Ellis", "", "M", "HX1 2FZ", "3 Mill Lane", "", "");
+	r[4] = rec("Cory", "", "Ellis", "2011-12-05", "M", "HX1 2FZ", "3 Mill Lane", "4010232137", "");
+	r[5] = rec("Cory", "", "Ellis", "2011-12-05", "M", "HX1 2FZ", "3 Mill Lane", "4010232137", "");
+	assert_int_equal(linkage_dedupe(r, 6, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[5], res.cluster[4]);
+	assert_int_not_equal(res.cluster[4], res.cluster[0]);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	linkage_result_free(&res);
+}
+
 static void clustering_names_judged_between_disjoint_components(void **state)
 {
 	/* Kibrom's records: two under his NHS number and UPN (one of them, with no date of birth, calls him by
@@ -2238,6 +2355,8 @@ int main(void)
 		cmocka_unit_test(clustering_keeps_namesakes_apart),
 		cmocka_unit_test(blocking_one_name_and_two_date_parts),
 		cmocka_unit_test(clustering_identifier_outweighs_odd_record),
+		cmocka_unit_test(clustering_temporary_upn_holds_nothing_apart),
+		cmocka_unit_test(clustering_lone_record_reaching_one_child),
 		cmocka_unit_test(clustering_names_judged_between_disjoint_components),
 		cmocka_unit_test(clustering_birthdays_judged_between_components),
 		cmocka_unit_test(clustering_middle_name_lifts_only_its_own_edge),
