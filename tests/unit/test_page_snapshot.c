@@ -257,6 +257,7 @@ static void viewers_and_alert_lists_decide_and_audit_in_one_call(void **state)
 	assert_int_equal(res, CASES_DONE);
 	free(al);
 	assert_int_equal(store_commit(c), STORE_OK);
+	store_conn_put(f->st, c);
 
 	/* list: 0 who has looked at `id` (0: the child), 1 the alerts of owner (NULL: no owner) */
 	static const struct {
