@@ -108,6 +108,15 @@ static void one_hold(struct children_access *access)
 	http_suspend(j->rq);
 }
 
+/* The list's decision made (alerts_list_decided), just before its entry is queued: the request suspended until
+ * the entry is durable. */
+static void list_hold(struct children_access *access)
+{
+	struct list_job *j = (struct list_job *)access;
+	http_continue_with(j->rq, list_continue, j, list_job_free);
+	http_suspend(j->rq);
+}
+
 static int on_alert(const struct store_alert *al, void *ctx)
 {
 	struct list_job *j = ctx;
@@ -123,6 +132,11 @@ static void list_continue(http_request *rq, void *ctx)
 	if (!j->access.audited) {
 		fprintf(stderr, "safeguard: audit of an alerts read failed (store error %d)\n", j->access.rc);
 		api_reply_store_failure(a, rq, j->access.rc);
+		goto out;
+	}
+	if (!j->id && j->access.refused) { /* not an owner whose alerts they may list (alerts_list_decided) */
+		api_reply_simple(a, rq, 403, "forbidden", "owner",
+				 "you may list only your own alerts (a team manager: their team's and its workers')");
 		goto out;
 	}
 	if (j->id) {
@@ -198,17 +212,6 @@ static void get_alerts(struct api *a, http_request *rq, const struct caller *who
 			snprintf(mine, sizeof mine, "user:%s", j->who.username);
 			alerts_owner_parse(mine, &j->owner);
 		}
-		bool may_list = true;
-		if (j->who.is_user &&
-		    alerts_person_may_list(a->st, &j->owner, j->who.username, j->who.role, &may_list) != STORE_OK) {
-			api_reply_simple(a, rq, 503, "busy", NULL, "the alerts could not be read: try again");
-			goto fail;
-		}
-		if (!may_list) {
-			api_reply_simple(a, rq, 403, "forbidden", "owner",
-					 "you may list only your own alerts (a team manager: their team's and its workers')");
-			goto fail;
-		}
 		if (j->owner.kind[0]) {
 			j->q.owner_kind = j->owner.kind;
 			j->q.owner = j->owner.name;
@@ -237,9 +240,14 @@ static void get_alerts(struct api *a, http_request *rq, const struct caller *who
 		}
 		return;
 	}
-	http_continue_with(rq, list_continue, j, list_job_free);
-	http_suspend(rq);
-	children_access_audit(a->q, &j->access);
+	/* A person lists their own alerts (a MASH worker the MASH's, a team manager their team's and its workers');
+	 * an agency's system any owner's. One call decides and audits (alerts_list_decided, r-ntk32): an allowed
+	 * list's entry as before, a refusal's one `access.refused` entry on the owner's kind, then the 403. */
+	j->access.hold = list_hold;
+	if (alerts_list_decided(a->st, a->q, &j->owner, &j->access) != STORE_OK) {
+		api_reply_simple(a, rq, 503, "busy", NULL, "the alerts could not be read: try again");
+		goto fail;
+	}
 	return;
 fail:
 	free(j);

@@ -1227,6 +1227,25 @@ int alerts_person_may_list(store *st, const struct alerts_owner *owner, const ch
 	return service_in_snapshot(st, may_list_run, &a);
 }
 
+int alerts_list_decided(store *st, txq *q, const struct alerts_owner *owner, struct children_access *a)
+{
+	bool may = !a->reader.role[0]; /* an agency's system lists any owner's alerts */
+	if (!may && owner) {
+		int rc = alerts_person_may_list(st, owner, a->reader.username, a->reader.role, &may);
+		if (rc != STORE_OK)
+			return rc;
+	}
+	if (!may) { /* on the kind of owner only: what was typed as the owner stays out of the audit */
+		a->refuse = true;
+		snprintf(a->object, sizeof a->object, "alerts%s%s", owner && owner->kind[0] ? ":" : "",
+			 owner ? owner->kind : "");
+	}
+	if (a->hold)
+		a->hold(a);
+	children_access_audit(q, a);
+	return STORE_OK;
+}
+
 struct may_args {
 	int64_t id;
 	const struct access_reader *r;

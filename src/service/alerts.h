@@ -185,13 +185,21 @@ bool alerts_owner_match(const struct store_alert *al, const char *username, cons
 
 /* Need-to-know on alerts for a person signed in (agency systems are not people and see every alert): an
  * alert is theirs as alerts_owner_match says, and a team manager's too when the child is allocated to a team
- * they manage (issue 15). alerts_person_may_list says whether they may list an owner's alerts (their own,
- * the MASH's for a MASH worker; for a team manager their team's, or a worker's who holds a child in it);
+ * they manage (issue 15). Listing an owner's alerts is decided and audited in one call (alerts_list_decided);
  * acknowledging and resolving decide as reading one does (alerts_read_decided). alerts_list lists by a typed
  * owner when q->owner_kind is set (store_alerts_owned). */
-int alerts_person_may_list(store *st, const struct alerts_owner *owner, const char *username, const char *role,
-			   bool *may);
 struct children_access;
+/* Listing an owner's alerts (the alerts page, the API's list) decided and audited in one call (r-ntk32, as
+ * alerts_read_decided): a person lists their own (owner a "worker" of their username), the MASH's for a MASH
+ * worker, and for a team manager their team's, a worker's who holds a child in it, and the MASH's; an agency's
+ * system (a->reader with no role) any owner's. owner NULL: no owner one could be (a page's text that does not
+ * parse), refused for a person. a: actor, action, reader, detail, done, ctx and hold set by the caller, child_id
+ * 0, refuse false. Refused, a->refuse is set with a->object "alerts:KIND" (the owner's kind only, "alerts" for
+ * NULL: whatever was typed as the owner stays out of the audit): one `access.refused` entry, naming no child;
+ * then a->hold(a) runs and the entry is queued (an allowed list's entry is the list's, as before). The store's
+ * failure to decide is returned: nothing queued, no hold. The bare decision is service/service_int.h's
+ * alerts_person_may_list (`make layering`). */
+int alerts_list_decided(store *st, txq *q, const struct alerts_owner *owner, struct children_access *a);
 /* The read of one alert (its page, its API read) decided and audited in one call (r-tidy32): decided as the one
  * decision about an alert decides (theirs, for an agency's system any alert, and about a child the reader's list
  * view shows: an id with no alert, another's alert and an alert on a child they may not see alike; one snapshot,

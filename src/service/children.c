@@ -614,6 +614,25 @@ int children_may_see_viewers(store *st, const char *username, const char *role, 
 	return service_in_snapshot(st, may_run, &m);
 }
 
+int children_viewers_read_decided(store *st, txq *q, int64_t child_id, struct children_access *a)
+{
+	bool may = false;
+	/* An agency's system is no one who answers for a child: refused without asking, as any other refusal. */
+	int rc = a->reader.role[0] ? children_may_see_viewers(st, a->reader.username, a->reader.role, child_id, &may)
+				   : STORE_OK;
+	if (rc != STORE_OK)
+		return rc;
+	a->child_id = child_id;
+	if (!may) { /* one entry whatever the id holds, as a refused write's: on the id asked, naming no child */
+		a->refuse = true;
+		snprintf(a->object, sizeof a->object, "child:%lld", (long long)child_id);
+	}
+	if (a->hold)
+		a->hold(a);
+	children_access_audit(q, a);
+	return STORE_OK;
+}
+
 bool children_may_see_viewers_of(const struct children_access *a)
 {
 	/* From what the audit's transaction decided (access.c: allocated_worker is never set for a sealed record):

@@ -141,9 +141,16 @@ int children_search(store *st, const struct access_reader *r, const struct store
 
 /* ---- who has looked ----
  * The reads of a child's record, for the allocated worker and the data protection officer only (issue 4:
- * "who has looked at this child's record"). children_may_see_viewers says whether this person may; the
- * read itself is audited first like every other ("viewers.read"). */
-int children_may_see_viewers(store *st, const char *username, const char *role, int64_t child_id, bool *may);
+ * "who has looked at this child's record"), each audited first like every other read ("viewers.read").
+ * children_viewers_read_decided decides and audits it in one call (r-ntk32, as alerts_read_decided): whether this
+ * person may (the DPO for every record, the allocated worker for their child not sealed; an agency's system
+ * never; an id that holds no child as a child someone else holds), then a's entry queued. a: actor, action,
+ * reader, detail, done, ctx and hold set by the caller, need ACCESS_NONE, refuse false. Decided, a->child_id is
+ * child_id, and refused, a->refuse is set with a->object "child:ID" (one `access.refused` entry on the id asked,
+ * naming no child, the same whatever the id holds); then a->hold(a) runs (the edge suspends its request, and may
+ * finish detail from the decision) and the entry is queued. The store's failure to decide is returned: nothing
+ * queued, no hold. The bare decision is service/service_int.h's children_may_see_viewers (`make layering`). */
+int children_viewers_read_decided(store *st, txq *q, int64_t child_id, struct children_access *a);
 /* The same for the person of an audited access, from what its audit decided (no read: the allocation and the
  * seal as the decision saw them, in the transaction of the audit entry). */
 bool children_may_see_viewers_of(const struct children_access *a);

@@ -48,5 +48,19 @@ int alerts_reader_may(store *st, const struct access_reader *r, int64_t id, bool
  * zeroed. */
 int recordings_reader_may(store *st, struct access_reader *r, int64_t id, int64_t now, struct store_recording *out,
 			  bool *may);
+/* ---- the bare read decisions (r-ntk32) ----
+ * As above, for the edges' children_viewers_read_decided (service/children.h) and alerts_list_decided
+ * (service/alerts.h), which decide and queue the read's entry, refused or not, in one call; these decide alone, for
+ * those calls and the unit tests, and `make layering` keeps them from the edges (edge-read-unaudited). */
+/* Whether this person may see who has looked at the child's record: the data protection officer for every
+ * record; the allocated worker for their child, not once it is sealed. An id that holds no child gets the same
+ * "no" as a child someone else holds. One snapshot. */
+int children_may_see_viewers(store *st, const char *username, const char *role, int64_t child_id, bool *may);
+struct alerts_owner;
+/* Whether this person may list the owner's alerts: their own (a "worker" owner of their username), the MASH's for
+ * a MASH worker; for a team manager their team's, a worker's who holds a child in it, and the MASH's (one
+ * snapshot, asked of team managers only). */
+int alerts_person_may_list(store *st, const struct alerts_owner *owner, const char *username, const char *role,
+			   bool *may);
 
 #endif

@@ -84,6 +84,15 @@ before(() => {
     'static int (*const g)(void) = recordings_reader_may;', // line 2
     'static int h(void) { return alerts_read_decided(0, 0, 0, 0); }', // the call that audits: fine
   ].join('\n'));
+  // The two read decisions r-ntk32 made the services' (who has looked, listing an owner's alerts), one a name:
+  // called, and taken as a function pointer, from an edge reaching service_int.h by a relative include.
+  write('src/web/bad_read_more.c', [
+    '#include "../service/service_int.h"', // line 1
+    'static int f(void) { return children_may_see_viewers(0, 0, 0, 0, 0); }', // line 2
+    'static int (*const g)(void) = alerts_person_may_list;', // line 3
+    'static int h(void) { return children_viewers_read_decided(0, 0, 0, 0) + alerts_list_decided(0, 0, 0, 0); }', // fine
+    'static int k(void) { return children_may_see_viewers_of(0); }', // the link from an audited read's decision: fine
+  ].join('\n'));
   // Mentions that are not violations: in comments, in prose, in the places the rules allow.
   write('src/web/fine_edge.c', [
     '/* time(NULL) and store_close(st) in a comment, and "SELECT id FROM person" too */',
@@ -112,6 +121,9 @@ test('one violation of each rule fails the check, each named by file:line and ru
     'src/store/bad_now.c:2: sql-clock-outside-clock',
     'src/web/bad_edge.c:2: edge-includes-store',
     'src/web/bad_edge.c:5: edge-calls-store',
+    'src/web/bad_read_more.c:1: edge-includes-service-int',
+    'src/web/bad_read_more.c:2: edge-read-unaudited',
+    'src/web/bad_read_more.c:3: edge-read-unaudited',
     'src/web/bad_write.c:1: edge-includes-service-int',
     'src/web/bad_write.c:2: edge-write-unaudited',
     'src/web/bad_write.c:3: edge-refusal-dropped',
@@ -148,11 +160,13 @@ test('with every violation allowed the check passes, stale entries printed as no
     'edge-write-unaudited  src/web/bad_write.c  *                   fake',
     'edge-refusal-dropped  src/web/bad_write.c  access_write_refusal_drop  fake',
     'edge-read-unaudited  src/api/bad_read.c  *                     fake',
+    'edge-read-unaudited  src/web/bad_read_more.c  *                fake',
+    'edge-includes-service-int  src/web/bad_read_more.c  ../service/service_int.h  fake',
     'time-outside-clock   src/web/gone.c          *                 the file is gone: stale',
   ].join('\n'));
   assert.equal(r.status, 0, r.out + r.err);
-  assert.match(r.out, /notice: .*:12: time-outside-clock src\/web\/gone\.c \* allows nothing any more/);
-  assert.match(r.out, /^layering: 14 known exceptions .*, 0 new violations$/m);
+  assert.match(r.out, /notice: .*:14: time-outside-clock src\/web\/gone\.c \* allows nothing any more/);
+  assert.match(r.out, /^layering: 17 known exceptions .*, 0 new violations$/m);
   assert.match(r.out, /^layering: 10 passed, 0 failed$/m);
 });
 

@@ -993,3 +993,58 @@ test('a refused upload declared over the limit is audited when the browser vouch
   assert.equal(auditEntries(area.db) - start, tries.reduce((n, t) => n + t[3], 0), 'entries, all tries');
   assert.equal(runCli(['audit', 'verify', '--db', dbUrl(area.db)], { check: false }).status, 0);
 });
+
+// r-ntk32: the last two read decisions public to the edges decide and audit in one call, as an alert's read does
+// (r-tidy32): who has looked at a child's record (children_viewers_read_decided) and listing another owner's alerts
+// (alerts_list_decided). A refusal, on the page and the API, writes one entry, `access.refused`, naming no child (on
+// the id asked, alike whatever it holds; on the owner's kind only, never what was typed as the owner); an allowed read
+// writes its read's entry as before and no refusal. Failed before (0 entries for each refusal).
+test('a refused viewers read or list of another owner\'s alerts writes one access.refused entry; an allowed one none', async () => {
+  const kid = (await send('police', { given_name: 'Winifred', family_name: 'Lookedat', dob: '2013-05-05',
+    postcode: 'LS17 1AA', address: '7 Station Close' }, { source_ref: 'NTK32-V-1', kind: 'police_callout',
+    occurred_at: isoSeconds(now() - 2 * DAY), summary: 'NTK32-POLICE' })).child_id;
+  const web = (who, path) => async () => page(who, path);
+  const api = (who, path) => async () => request(`${server.url}${path}`, { token: await apiToken(who) });
+  for (const who of ['sam.worker', 'mm.manager', 'dee.dpo', 'mo.mash']) { // signed in first: no sign-in entries below
+    await people.cookie(who);
+    await apiToken(who);
+  }
+  // [who, ask, status, entry: the one entry the try writes]
+  const refusal = (object, detail) => ({ action: 'access.refused', child_id: 0, object, detail });
+  const tries = [
+    ['sam.worker', web('sam.worker', `/children/${kid}/viewers`), 403, refusal(`child:${kid}`, 'viewers.read refused: viewers page')],
+    ['sam.worker', web('sam.worker', `/children/${NOBODY}/viewers`), 403, refusal(`child:${NOBODY}`, 'viewers.read refused: viewers page')],
+    ['mm.manager', web('mm.manager', `/children/${kid}/viewers`), 403, refusal(`child:${kid}`, 'viewers.read refused: viewers page')],
+    ['sam.worker', api('sam.worker', `/api/v1/children/${kid}/viewers`), 403, refusal(`child:${kid}`, 'viewers.read refused: viewers API')],
+    ['sam.worker', api('sam.worker', `/api/v1/children/${NOBODY}/viewers`), 403, refusal(`child:${NOBODY}`, 'viewers.read refused: viewers API')],
+    ['dee.dpo', web('dee.dpo', `/children/${kid}/viewers`), 200, { action: 'viewers.read', child_id: kid, object: `child:${kid}`,
+      detail: 'viewers page; data protection officer' }],
+    ['dee.dpo', api('dee.dpo', `/api/v1/children/${kid}/viewers`), 200, { action: 'viewers.read', child_id: kid, object: `child:${kid}` }],
+    ['sam.worker', web('sam.worker', '/alerts?owner=mo.mash'), 403, refusal('alerts:worker', 'alerts.read refused: inbox, state open, owner set')],
+    ['sam.worker', web('sam.worker', '/alerts?owner=Winifred+Lookedat'), 403, refusal('alerts:worker', 'alerts.read refused: inbox, state open, owner set')],
+    ['sam.worker', web('sam.worker', '/alerts?owner=mash&state=all'), 403, refusal('alerts:mash', 'alerts.read refused: inbox, state all, owner set')],
+    ['sam.worker', web('sam.worker', '/alerts?owner=team:mash'), 403, refusal('alerts:team', 'alerts.read refused: inbox, state open, owner set')],
+    ['sam.worker', web('sam.worker', '/alerts?owner=team:'), 403, refusal('alerts', 'alerts.read refused: inbox, state open, owner set')],
+    ['sam.worker', api('sam.worker', '/api/v1/alerts?owner=mo.mash'), 403, refusal('alerts:worker', 'alerts.read refused: state open, owner worker, child 0')],
+    ['sam.worker', api('sam.worker', '/api/v1/alerts?owner=team:mash&state=resolved'), 403,
+      refusal('alerts:team', 'alerts.read refused: state resolved, owner team, child 0')],
+    ['sam.worker', web('sam.worker', '/alerts'), 200, { action: 'alerts.read', child_id: 0, object: 'search', detail: 'inbox, state open, owner set' }],
+    ['sam.worker', api('sam.worker', '/api/v1/alerts'), 200, { action: 'alerts.read', child_id: 0, object: 'search',
+      detail: 'state open, owner worker, child 0' }],
+    ['mo.mash', web('mo.mash', '/alerts?owner=mash'), 200, { action: 'alerts.read', child_id: 0, object: 'search', detail: 'inbox, state open, owner set' }],
+    ['mm.manager', api('mm.manager', '/api/v1/alerts?owner=mash'), 200, { action: 'alerts.read', child_id: 0, object: 'search',
+      detail: 'state open, owner mash, child 0' }],
+  ];
+  for (const [who, ask, status, entry] of tries) {
+    const before = auditEntries(area.db);
+    const r = await ask();
+    assert.equal(r.status, status, `${who} ${ask}: ${r.text}`);
+    assert.equal(auditEntries(area.db) - before, 1, `${who}, ${JSON.stringify(entry)}: one entry`);
+    const e = auditRows(area.db, { limit: 1 })[0];
+    assert.deepEqual({ action: e.action, child_id: e.child_id, object: e.object, ...(entry.detail ? { detail: e.detail } : {}) },
+      entry, `${who}: ${JSON.stringify(e)}`);
+    assert.ok(e.actor.endsWith(`:${who}`), e.actor);
+    assert.ok(!e.detail.includes('Winifred') && !e.object.includes('Winifred'), 'what was typed as the owner stays out');
+  }
+  assert.equal(runCli(['audit', 'verify', '--db', dbUrl(area.db)], { check: false }).status, 0);
+});

@@ -28,6 +28,7 @@
 #include "service/cases.h"
 #include "service/children.h"
 #include "service/intake.h"
+#include "service/service_int.h" /* alerts_person_may_list, the bare decision */
 #include "service/summary.h"
 #include "service/txq.h"
 #include "store/store.h"

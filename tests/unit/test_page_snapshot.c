@@ -16,6 +16,7 @@
 #include "service/alerts.h"
 #include "service/cases.h"
 #include "service/children.h"
+#include "service/service_int.h" /* children_may_see_viewers, the bare decision */
 #include "service/summary.h"
 #include "service/txq.h"
 
@@ -204,6 +205,134 @@ static void viewers_link_from_the_decision(void **state)
 		assert_false(children_may_see_viewers_of(&a));
 	}
 	store_conn_put(f->st, c);
+}
+
+/* r-ntk32: who has looked (children_viewers_read_decided) and listing an owner's alerts (alerts_list_decided) decide
+ * and audit in one call, as reading one alert does: allowed, the read's entry is queued as before; refused,
+ * refuse is set with the object asked (naming no child) and one access.refused entry is queued; the hold runs
+ * once, before the entry, either way. */
+static void count_hold(struct children_access *a)
+{
+	(*(int *)a->ctx)++;
+}
+
+static void entry_done(struct children_access *a)
+{
+	(void)a;
+}
+
+struct entry_count {
+	int refused, viewers, alerts;
+};
+
+static int count_entry(const struct store_audit *e, void *ctx)
+{
+	struct entry_count *n = ctx;
+	n->refused += strcmp(e->action, "access.refused") == 0 && e->child_id == 0;
+	n->viewers += strcmp(e->action, "viewers.read") == 0;
+	n->alerts += strcmp(e->action, "alerts.read") == 0;
+	return 0;
+}
+
+static void viewers_and_alert_lists_decide_and_audit_in_one_call(void **state)
+{
+	struct fx *f = *state;
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	assert_int_equal(store_begin(c), STORE_OK);
+	struct store_team t;
+	memset(&t, 0, sizeof t);
+	snprintf(t.code, sizeof t.code, "north");
+	snprintf(t.name, sizeof t.name, "North");
+	snprintf(t.manager, sizeof t.manager, "north.manager");
+	assert_int_equal(cases_team_upsert(c, "cli", &t), STORE_OK);
+	int64_t child = add_child(c, "Vida");
+	struct store_allocation *al = calloc(1, sizeof *al);
+	enum cases_result res = CASES_NO_TEAM;
+	assert_non_null(al);
+	al->person_id = child;
+	snprintf(al->team, sizeof al->team, "north");
+	snprintf(al->worker, sizeof al->worker, "jsmith");
+	assert_int_equal(cases_allocate(c, "cli", NULL, al, &res), STORE_OK);
+	assert_int_equal(res, CASES_DONE);
+	free(al);
+	assert_int_equal(store_commit(c), STORE_OK);
+	store_conn_put(f->st, c);
+
+	/* list: 0 who has looked at `id` (0: the child), 1 the alerts of owner (NULL: no owner) */
+	static const struct {
+		const char *username, *role; /* NULL username: an agency's system */
+		int list;
+		int64_t id;
+		const char *owner;
+		const char *object; /* the refusal's ("child:" then the id asked), NULL: allowed */
+	} cases[] = {{"jsmith", "social_worker", 0, 0, NULL, NULL},
+		     {"bjones", "social_worker", 0, 0, NULL, "child:"},
+		     {"bjones", "social_worker", 0, 987654, NULL, "child:"},
+		     {"north.manager", "team_manager", 0, 0, NULL, "child:"},
+		     {NULL, NULL, 0, 0, NULL, "child:"},
+		     {"dpo.one", "dpo", 0, 0, NULL, NULL},
+		     {"jsmith", "social_worker", 1, 0, "jsmith", NULL},
+		     {"jsmith", "social_worker", 1, 0, "bjones", "alerts:worker"},
+		     {"jsmith", "social_worker", 1, 0, "team:north", "alerts:team"},
+		     {"jsmith", "social_worker", 1, 0, NULL, "alerts"},
+		     {"north.manager", "team_manager", 1, 0, "team:north", NULL},
+		     {"north.manager", "team_manager", 1, 0, "team:south", "alerts:team"},
+		     {NULL, NULL, 1, 0, "bjones", NULL}};
+	enum { N = sizeof cases / sizeof cases[0] };
+	struct children_access *acc = calloc(N, sizeof *acc);
+	int holds[N] = {0};
+	struct entry_count want = {0, 0, 0}, got = {0, 0, 0};
+	txq *q = NULL;
+	assert_non_null(acc);
+	assert_int_equal(txq_start(f->st, &q), STORE_OK);
+	for (size_t i = 0; i < N; i++) {
+		struct children_access *a = &acc[i];
+		snprintf(a->actor, sizeof a->actor, "user:%s", cases[i].username ? cases[i].username : "system");
+		if (cases[i].username)
+			access_reader_person(&a->reader, 1, cases[i].username, "social_care", cases[i].role);
+		else
+			access_reader_system(&a->reader, "police");
+		a->action = cases[i].list ? "alerts.read" : "viewers.read";
+		a->done = entry_done;
+		a->hold = count_hold;
+		a->ctx = &holds[i];
+		if (cases[i].list) {
+			struct alerts_owner owner;
+			bool parsed = cases[i].owner && alerts_owner_parse(cases[i].owner, &owner);
+			assert_int_equal(alerts_list_decided(f->st, q, parsed ? &owner : NULL, a), STORE_OK);
+		} else {
+			assert_int_equal(children_viewers_read_decided(f->st, q, cases[i].id ? cases[i].id : child, a),
+					 STORE_OK);
+		}
+		assert_int_equal(holds[i], 1); /* the hold ran, once, before the entry was queued */
+		want.refused += cases[i].object != NULL;
+		want.viewers += !cases[i].object && !cases[i].list;
+		want.alerts += !cases[i].object && cases[i].list;
+	}
+	txq_stop(q); /* every entry completed */
+	for (size_t i = 0; i < N; i++) {
+		char object[40] = "";
+		if (cases[i].object && strcmp(cases[i].object, "child:") == 0)
+			snprintf(object, sizeof object, "child:%lld", (long long)(cases[i].id ? cases[i].id : child));
+		else if (cases[i].object)
+			snprintf(object, sizeof object, "%s", cases[i].object);
+		assert_true(acc[i].audited);
+		assert_int_equal(acc[i].refuse, cases[i].object != NULL);
+		assert_int_equal(acc[i].refused, cases[i].object != NULL);
+		assert_string_equal(acc[i].object, object);
+	}
+	c = store_conn_get(f->st);
+	assert_non_null(c);
+	struct store_audit_query aq = {.limit = 1000};
+	assert_int_equal(store_audit_list(c, &aq, count_entry, &got), STORE_OK);
+	store_conn_put(f->st, c);
+	assert_int_equal(got.refused, want.refused); /* one entry a refusal, naming no child */
+	assert_int_equal(got.viewers, want.viewers);
+	assert_int_equal(got.alerts, want.alerts);
+	assert_int_equal(want.refused, 8);
+	txq_free(q);
+	free(acc);
 }
 
 /* A read snapshot's BEGIN is answered with its first read, in one round trip (issue 17: on PostgreSQL it took
@@ -1099,6 +1228,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(reads_of_one_page_share_a_snapshot, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(nothing_held_without_a_durable_entry, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(viewers_link_from_the_decision, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(viewers_and_alert_lists_decide_and_audit_in_one_call, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(a_snapshot_begins_with_its_first_read, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(a_childs_contacts_in_one_read, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(a_pages_reads_sent_ahead_arrive_together, fx_setup, fx_teardown),
