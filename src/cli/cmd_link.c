@@ -673,7 +673,9 @@ static void usage(FILE *f)
 		"          component holding its given name as a middle name), age_dates (a refusal lifted: birthdays\n"
 		"          a year apart or less, one from a source that writes dates from an age, refuse neither by dob\n"
 		"          (given names equal) nor by birthdays), wrong_id (not a refusal: an NHS number taken as not\n"
-		"          written where the record's names and birthday say another child's), each added or (with a\n"
+		"          written where the record's names and birthday say another child's), twin_names (after\n"
+		"          clustering: a cluster's few records of a name closer to its twin's cluster's names go there,\n"
+		"          or stand apart), each added or (with a\n"
 		"          leading -) taken away from the default set (all but sex_cluster, twin_odds and block_u), or\n"
 		"          none or all.\n"
 		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
@@ -688,7 +690,8 @@ static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "name
 					   "sex_cluster", "own_ids", "twin_odds", "weak", "stray", "id_asym",
 					   "transposed", "name_order", "stray_name", "birthdays", "own_name",
 					   "thin_bound", "id_u", "block_u", "name_pairs", "read_across",
-					   "lone_middle", "age_dates", "wrong_id"};
+					   "lone_middle", "age_dates", "wrong_id",
+					   "(bit 26: r-linkclu32's)", "(bit 27: r-linkrev32's)", "twin_names"};
 /* one name for each bit of LINKAGE_REFUSE_ALL, in bit order: a rule added there without its name here fails */
 _Static_assert((1ull << (sizeof refuse_names / sizeof refuse_names[0])) == (unsigned long long)LINKAGE_REFUSE_ALL + 1,
 	       "refuse_names[] names each bit of LINKAGE_REFUSE_ALL");
@@ -842,7 +845,7 @@ int cmd_link(int argc, char **argv)
 	}
 	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
 		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
-				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates, wrong_id (each may start with -), none or all\n");
+				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates, wrong_id, twin_names (each may start with -), none or all\n");
 		return 2;
 	}
 	if (link_p > 0)
@@ -920,6 +923,15 @@ int cmd_link(int argc, char **argv)
 	for (int k = 0; k < NSTAGES; k++)
 		fprintf(stderr, " %s %.2f,", stage_names[k], stage_thread_cpu(&prog, k));
 	fprintf(stderr, " writing %.2f, in all %.2f\n", m_write, thread_cpu_now() - m0);
+	if (model.refuse & LINKAGE_REFUSE_TWIN_NAMES) {
+		const struct linkage_twin_names *tw = &res.twin_names;
+		fprintf(stderr,
+			"safeguard link: twin_names: %llu twin pairs named apart, their identified records written with "
+			"their own name %llu, with the twin's %llu (ratio %.1f); records of a twin's name in the other "
+			"twin's cluster moved to hers %llu, held apart %llu\n",
+			(unsigned long long)tw->pairs, (unsigned long long)tw->own, (unsigned long long)tw->twins, tw->ratio,
+			(unsigned long long)tw->joined, (unsigned long long)tw->held);
+	}
 	fprintf(stderr, "safeguard link: pairs by blocking rule:");
 	for (unsigned k = 0; k < LR_NRULES; k++)
 		fprintf(stderr, " %s %llu%s", linkage_rule_name[k], (unsigned long long)res.rule_pairs[k],
