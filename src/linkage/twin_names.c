@@ -60,6 +60,46 @@ static int cmp_tkey(const void *x, const void *y)
 	return (a->c > b->c) - (a->c < b->c);
 }
 
+/* keys into cmp_tkey's order: dealt into 2^b buckets by their top bits (the keys are hashes, spread evenly), each
+ * bucket (a few keys) then sorted by insertion. A million records give about two million keys, and glibc's qsort
+ * with a comparator took a third of a second of the clustering thread (docs/BENCHMARKS.md, "Round 30c"); this is
+ * linear. Hand-written as wrong_ids.c's sort_wid is: no well-kept C library sorts on a key without a comparator.
+ * *v is replaced by the sorted copy. 0, or -1 when out of memory (*v unchanged). */
+static int sort_keys(struct tkey **v, size_t n)
+{
+	unsigned b = 1;
+	while (b < 30 && ((size_t)1 << b) < n)
+		b++;
+	size_t nb = (size_t)1 << b;
+	size_t *cnt = calloc(nb + 1, sizeof *cnt);
+	struct tkey *out = malloc((n ? n : 1) * sizeof *out);
+	if (!cnt || !out) {
+		free(cnt);
+		free(out);
+		return -1;
+	}
+	struct tkey *in = *v;
+	for (size_t i = 0; i < n; i++)
+		cnt[(in[i].key >> (64 - b)) + 1]++;
+	for (size_t d = 0; d < nb; d++)
+		cnt[d + 1] += cnt[d];
+	for (size_t i = 0; i < n; i++)
+		out[cnt[in[i].key >> (64 - b)]++] = in[i];
+	/* cnt[d] is now the end of bucket d: sort each by insertion */
+	for (size_t d = 0, lo = 0; d < nb; lo = cnt[d++])
+		for (size_t i = lo + 1; i < cnt[d]; i++) {
+			struct tkey x = out[i];
+			size_t j = i;
+			for (; j > lo && cmp_tkey(&out[j - 1], &x) > 0; j--)
+				out[j] = out[j - 1];
+			out[j] = x;
+		}
+	free(cnt);
+	free(in);
+	*v = out;
+	return 0;
+}
+
 static bool holds_id(const struct linkage_rec *r)
 {
 	return r->nhs_state == LINKAGE_ID_VALID || r->upn_state == LINKAGE_ID_VALID;
@@ -187,7 +227,8 @@ size_t linkage_twin_names(const struct linkage_rec *recs, size_t n, const struct
 			}
 		}
 	}
-	qsort(keys, nk, sizeof *keys, cmp_tkey);
+	if (sort_keys(&keys, nk) != 0)
+		goto out;
 	/* the pairs of clusters so keyed, once each, that are twins named apart */
 	size_t np = 0, cap = 0;
 	for (size_t lo = 0, hi; lo < nk; lo = hi) {
