@@ -170,65 +170,103 @@ size_t linkage_twin_names(const struct linkage_rec *recs, size_t n, const struct
 	memcpy(to, off, n * sizeof *to);
 	for (size_t i = 0; i < n; i++)
 		mem[to[cluster[i]]++] = (uint32_t)i;
-	/* each cluster's identifiers and name: the commonest given name of its identified records (the first so
-	 * common) */
-	for (size_t c = 0; c < n; c++) {
+	/* Each cluster's identifiers and name, in record order (the records are read one after another, not cluster
+	 * by cluster: at a million records, 384 MB of them, reading them by cluster was a cache and TLB miss a record
+	 * and cost ~0.9 s of the clustering thread, docs/BENCHMARKS.md "Round 30c"). The first record holding a valid
+	 * NHS number (nhs), UPN (upn), and the name most of the cluster's identified records carry (a majority, by
+	 * Boyer and Moore's vote and a count: hv, hl the candidate's hash and length, votes, then agree of nid); a
+	 * cluster with no majority name has none (main -1). */
+	uint64_t *hv = malloc((n ? n : 1) * sizeof *hv);
+	uint32_t *votes = calloc(n ? n : 1, sizeof *votes), *agree = calloc(n ? n : 1, sizeof *agree),
+		 *nid = calloc(n ? n : 1, sizeof *nid);
+	uint8_t *hl = calloc(n ? n : 1, 1), *seen = calloc(n ? n : 1, 1);
+	bool ok = hv && votes && agree && nid && hl && seen;
+	for (size_t c = 0; ok && c < n; c++)
 		nhs[c] = upn[c] = main[c] = -1;
-		size_t k = off[c + 1] - off[c], best = 0;
-		if (!k || k > TN_CLUSTER_MAX)
+	for (size_t i = 0; ok && i < n; i++) {
+		const struct linkage_rec *q = &recs[i];
+		uint32_t c = cluster[i];
+		if (nhs[c] < 0 && q->nhs_state == LINKAGE_ID_VALID)
+			nhs[c] = (int32_t)i;
+		if (upn[c] < 0 && q->upn_state == LINKAGE_ID_VALID)
+			upn[c] = (int32_t)i;
+		if (!holds_id(q) || !q->given_len)
 			continue;
-		for (uint32_t j = off[c]; j < off[c + 1]; j++) {
-			const struct linkage_rec *q = &recs[mem[j]];
-			if (nhs[c] < 0 && q->nhs_state == LINKAGE_ID_VALID)
-				nhs[c] = (int32_t)mem[j];
-			if (upn[c] < 0 && q->upn_state == LINKAGE_ID_VALID)
-				upn[c] = (int32_t)mem[j];
-			if (!holds_id(q) || !q->given_len)
-				continue;
-			size_t same = 0;
-			for (uint32_t i = off[c]; i < off[c + 1]; i++)
-				same += holds_id(&recs[mem[i]]) && same_given(&recs[mem[i]], q);
-			if (same > best) {
-				best = same;
-				main[c] = (int32_t)mem[j];
-			}
+		if (votes[c] == 0) {
+			hv[c] = q->given_h;
+			hl[c] = q->given_len;
+			main[c] = (int32_t)i;
+			votes[c] = 1;
+		} else if (hv[c] == q->given_h && hl[c] == q->given_len) {
+			votes[c]++;
+		} else {
+			votes[c]--;
 		}
-		if (main[c] >= 0)
-			nk++;
+	}
+	for (size_t i = 0; ok && i < n; i++) {
+		const struct linkage_rec *q = &recs[i];
+		uint32_t c = cluster[i];
+		if (!holds_id(q) || !q->given_len || main[c] < 0)
+			continue;
+		nid[c]++;
+		agree[c] += hv[c] == q->given_h && hl[c] == q->given_len;
+	}
+	nk = 0;
+	for (size_t c = 0; ok && c < n; c++) {
+		if (main[c] >= 0 && (2 * agree[c] <= nid[c] || off[c + 1] - off[c] > TN_CLUSTER_MAX))
+			main[c] = -1;
+		nk += main[c] >= 0;
 	}
 	/* the twins: clusters of one birthday (their first identified record's) and one family (a family name's
 	 * sound, a postcode or an address held by one of the first TN_FAMILY_TRIES records of each), keyed so */
-	keys = malloc((nk ? nk : 1) * 3 * TN_FAMILY_TRIES * sizeof *keys);
-	if (!keys)
+	keys = ok ? malloc((nk ? nk : 1) * 3 * TN_FAMILY_TRIES * sizeof *keys) : NULL;
+	if (!keys) {
+		free(hv);
+		free(votes);
+		free(agree);
+		free(nid);
+		free(hl);
+		free(seen);
 		goto out;
-	nk = 0;
+	}
 	for (size_t c = 0; c < n; c++) {
+		hv[c] = 0; /* reused: each cluster's birthday, 0 none */
 		if (main[c] < 0)
 			continue;
 		const struct linkage_rec *q = &recs[nhs[c] >= 0 ? nhs[c] : upn[c]];
-		if (q->dob_state != LINKAGE_DOB_VALID)
-			continue;
-		uint64_t day = (uint64_t)q->dob.y << 16 | (uint64_t)q->dob.m << 8 | (uint64_t)q->dob.d;
-		size_t k0 = nk;
-		for (uint32_t j2 = off[c]; j2 < off[c + 1] && j2 < off[c] + TN_FAMILY_TRIES; j2++) {
-			const struct linkage_rec *x = &recs[mem[j2]];
-			uint64_t k3[3] = {x->family_phon[0] ? linkage_hash64(x->family_phon, strlen(x->family_phon), 1) : 0,
-					  x->pc_state == LINKAGE_PC_VALID ? linkage_hash64(x->postcode, strlen(x->postcode), 2) : 0,
-					  x->addr_hash};
-			for (int t = 0; t < 3; t++) {
-				if (!k3[t])
-					continue;
-				uint64_t key = rng_mix64(k3[t] ^ rng_mix64(day + (uint64_t)t));
-				bool dup = false;
-				for (size_t e = k0; e < nk && !dup; e++)
-					dup = keys[e].key == key;
-				if (!dup)
-					keys[nk++] = (struct tkey){key, (uint32_t)c};
-			}
-		}
+		if (q->dob_state == LINKAGE_DOB_VALID)
+			hv[c] = (uint64_t)q->dob.y << 16 | (uint64_t)q->dob.m << 8 | (uint64_t)q->dob.d;
 	}
+	nk = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t c = cluster[i];
+		if (!hv[c] || seen[c] >= TN_FAMILY_TRIES)
+			continue;
+		seen[c]++;
+		const struct linkage_rec *x = &recs[i];
+		uint64_t k3[3] = {x->family_phon[0] ? linkage_hash64(x->family_phon, strlen(x->family_phon), 1) : 0,
+				  x->pc_state == LINKAGE_PC_VALID ? linkage_hash64(x->postcode, strlen(x->postcode), 2) : 0,
+				  x->addr_hash};
+		for (int t = 0; t < 3; t++)
+			if (k3[t])
+				keys[nk++] = (struct tkey){rng_mix64(k3[t] ^ rng_mix64(hv[c] + (uint64_t)t)), c};
+	}
+	free(hv);
+	free(votes);
+	free(agree);
+	free(nid);
+	free(hl);
+	free(seen);
 	if (sort_keys(&keys, nk) != 0)
 		goto out;
+	/* one entry a key and cluster */
+	{
+		size_t w = 0;
+		for (size_t e = 0; e < nk; e++)
+			if (!w || keys[e].key != keys[w - 1].key || keys[e].c != keys[w - 1].c)
+				keys[w++] = keys[e];
+		nk = w;
+	}
 	/* the pairs of clusters so keyed, once each, that are twins named apart */
 	size_t np = 0, cap = 0;
 	for (size_t lo = 0, hi; lo < nk; lo = hi) {
