@@ -687,9 +687,10 @@ static void usage(FILE *f)
 		"          (given names equal) nor by birthdays), wrong_id (not a refusal: an NHS number taken as not\n"
 		"          written where the record's names and birthday say another child's), lone_reach (a refusal\n"
 		"          lifted: a lone record without an identifier whose pairs reach one identified child only,\n"
-		"          judged beside it at the twin-like links' odds),\n"
-		"          each added or (with a leading -) taken away from the default set (all but sex_cluster,\n"
-		"          twin_odds and block_u), or none or all.\n"
+		"          judged beside it at the twin-like links' odds), twin_names (after clustering: a cluster's few\n"
+		"          records written with its twin's name, without an identifier, leave it as the input's twins'\n"
+		"          records say), each added or (with a leading -) taken away from the default set (all but\n"
+		"          sex_cluster, twin_odds and block_u), or none or all.\n"
 		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
 		"          enough matches of them, shrunk towards the pooled m (measured: it does not pay; off).\n"
 		"Values that cannot be right (impossible dates, wrong check digits) are counted on stderr, not errors.\n"
@@ -702,7 +703,7 @@ static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "name
 					   "sex_cluster", "own_ids", "twin_odds", "weak", "stray", "id_asym",
 					   "transposed", "name_order", "stray_name", "birthdays", "own_name",
 					   "thin_bound", "id_u", "block_u", "name_pairs", "read_across",
-					   "lone_middle", "age_dates", "wrong_id", "lone_reach"};
+					   "lone_middle", "age_dates", "wrong_id", "lone_reach", "twin_names"};
 /* one name for each bit of LINKAGE_REFUSE_ALL, in bit order: a rule added there without its name here fails */
 _Static_assert((1ull << (sizeof refuse_names / sizeof refuse_names[0])) == (unsigned long long)LINKAGE_REFUSE_ALL + 1,
 	       "refuse_names[] names each bit of LINKAGE_REFUSE_ALL");
@@ -856,7 +857,7 @@ int cmd_link(int argc, char **argv)
 	}
 	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
 		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
-				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates, wrong_id, lone_reach (each may start with -), none or all\n");
+				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates, wrong_id, lone_reach, twin_names (each may start with -), none or all\n");
 		return 2;
 	}
 	if (link_p > 0)
@@ -935,6 +936,15 @@ int cmd_link(int argc, char **argv)
 	for (int k = 0; k < NSTAGES; k++)
 		fprintf(stderr, " %s %.2f,", stage_names[k], stage_thread_cpu(&prog, k));
 	fprintf(stderr, " writing %.2f, in all %.2f\n", m_write, thread_cpu_now() - m0);
+	if (model.refuse & LINKAGE_REFUSE_TWIN_NAMES) {
+		const struct linkage_twin_names *tw = &res.twin_names;
+		fprintf(stderr,
+			"safeguard link: twin_names: %llu twin pairs named apart, their identified records written with "
+			"their own name %llu, with the twin's %llu (ratio %.1f); records of a twin's name in the other "
+			"twin's cluster moved to hers %llu, held apart %llu\n",
+			(unsigned long long)tw->pairs, (unsigned long long)tw->own, (unsigned long long)tw->twins, tw->ratio,
+			(unsigned long long)tw->joined, (unsigned long long)tw->held);
+	}
 	fprintf(stderr, "safeguard link: pairs by blocking rule:");
 	for (unsigned k = 0; k < LR_NRULES; k++)
 		fprintf(stderr, " %s %llu%s", linkage_rule_name[k], (unsigned long long)res.rule_pairs[k],

@@ -3279,6 +3279,10 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	}
 	for (size_t i = 0; i < n; i++)
 		res->cluster[i] = res->cluster[uf_find(&u, (uint32_t)i)];
+	/* a twin's records of her own name left in her twin's cluster (twin_names.c) */
+	if (u.refuse & LINKAGE_REFUSE_TWIN_NAMES)
+		res->reviews += linkage_twin_names(recs, n, m, res->cluster, res->probability, &res->clusters,
+						   &res->twin_names);
 	rc = 0;
 out:
 	free(held);

@@ -394,7 +394,13 @@ enum {
 	                                       * an identified component, is judged at the twin-like links' odds when
 	                                       * every pair it has at or above the review threshold is with that
 	                                       * component (docs/LINKAGE.md, "A lone record that reaches one child") */
-	LINKAGE_REFUSE_ALL = 0x7FFFFFFu,
+	LINKAGE_REFUSE_TWIN_NAMES = 1u << 27, /* cluster, after it: a cluster's minority records of one given name,
+	                                       * no identifier, whose name is closer to a twin's cluster's names
+	                                       * than to their own cluster's (the model's given-name weights) go
+	                                       * to the twin at the link's odds, else are held apart
+	                                       * (linkage_twin_names; docs/LINKAGE.md, "A twin's record under her
+	                                       * own name") */
+	LINKAGE_REFUSE_ALL = 0xFFFFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
 	 * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,
@@ -567,6 +573,14 @@ static inline unsigned linkage_pair_rules(const struct linkage_pair *p)
 double linkage_pair_weight(const struct linkage_model *m, const struct linkage_rec *recs,
 			   const struct linkage_pair *p);
 
+/* What the twin_names pass (after clustering, twin_names.c) read and did. */
+struct linkage_twin_names {
+	uint64_t pairs, own, twins; /* twin pairs of related names; their identified records of their own name, of
+	                             * the twin's */
+	double ratio;               /* (own + 1/2) / (twins + 1/2) */
+	uint64_t joined, held;      /* records moved to the twin's cluster, held apart */
+};
+
 struct linkage_result {
 	uint32_t *cluster;        /* per record: the cluster's number, the smallest record index in it */
 	float *probability;       /* per record: the highest probability of a link that joined it to its
@@ -581,6 +595,7 @@ struct linkage_result {
 	uint64_t rule_pairs[LR_NRULES];       /* pairs first found by each rule */
 	uint64_t capped_blocks, capped_records; /* blocks skipped for size, records in them */
 	uint64_t clusters;
+	struct linkage_twin_names twin_names; /* with LINKAGE_REFUSE_TWIN_NAMES */
 };
 
 /* Deduplicates n prepared records (tf_* filled when model->tf_names). With opts->train, fits model in

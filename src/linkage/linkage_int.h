@@ -92,4 +92,13 @@ struct linkage_memo {
 /* linkage_compare through a memo (zeroed before first use). */
 linkage_gamma linkage_compare_memo(const struct linkage_rec *a, const struct linkage_rec *b, struct linkage_memo *m);
 
+/* twin_names.c: after clustering, the records written with a twin's name (the commonest of her identified
+ * records) in her twin's cluster, without an identifier and a minority there, go to her cluster when the input's
+ * rate of identified twins' records written with the other twin's name says so by the link threshold's odds,
+ * else are held apart. cluster is renamed (smallest record index) and *clusters recounted when anything moves.
+ * Returns the records moved or held; 0 also when out of memory (nothing changed). (docs/LINKAGE.md, "A twin's
+ * record under her own name") */
+size_t linkage_twin_names(const struct linkage_rec *recs, size_t n, const struct linkage_model *m, uint32_t *cluster,
+			  float *probability, uint64_t *clusters, struct linkage_twin_names *st);
+
 #endif
