@@ -198,8 +198,10 @@ else
   # date, and the full-pg day's SQLite files (the pg_* files with clusters of their own, replay, openapi...) at
   # its instant: the e2e stage runs them at 31 December's. E2E_PG_AT=now runs e2e-pg on the real date (and the
   # calendar its full-pg day itself), E2E_PG_AT=INSTANT at another day of the list.
+  # Without PostgreSQL (no initdb: e2e-pg skips by name) the calendar keeps the day, which it then runs on SQLite.
   e2e_pg_at=""
-  if [ "$mode" = all ] && [ "${#calendar[@]}" -gt 0 ]; then
+  if [ "$mode" = all ] && [ "${#calendar[@]}" -gt 0 ] &&
+     { [ -x "${PGBIN:-/nonexistent}/initdb" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }; then
     e2e_pg_at=${E2E_PG_AT:-$(sed -e 's/#.*//' "${CALENDAR_DAYS:-tests/calendar/days.txt}" | awk '$2 == "full-pg" { print $1; exit }')}
     [ "$e2e_pg_at" = now ] && e2e_pg_at=""
   fi
