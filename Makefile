@@ -5,7 +5,7 @@
 #   make check      build and run every test (unit on SQLite and PostgreSQL, fuzz, end-to-end, browser, layering,
 #                   openapi; one table)
 #   make check SAN=1  the same under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make check-all  make check and the e2e files on a throwaway PostgreSQL cluster (make e2e-pg)
+#   make check-all  make check, and the e2e and browser files on throwaway PostgreSQL clusters (e2e-pg, browser-pg)
 #   make calendar   the date-sensitive end-to-end tests on each day of tests/calendar/days.txt
 #   (docs/INTERNALS.md, "Running the tests": one test, one file, one stage, and how long each takes)
 #   make demo       build, create a demo area on SQLite, serve it on http://127.0.0.1:8080

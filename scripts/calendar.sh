@@ -9,7 +9,8 @@
 #   CALENDAR_FILE_JOBS=N             files a full or full-pg day runs at once (default 1; core days run one)
 #   CALENDAR_DAYS=FILE               another list of days (default tests/calendar/days.txt)
 #   CALENDAR_ELSEWHERE="INSTANT..."  days of the list run elsewhere, not here: make check's e2e stage runs the
-#                                    `full` day (scripts/check.sh); each is named in the output, not run
+#                                    `full` day, make check-all's e2e-pg the `full-pg` day (scripts/check.sh);
+#                                    each is named in the output, not run
 #
 # Which files run on a day: "core" (CORE below: every file whose outcome rests on today's date: the statutory
 # clocks, rules and sweep in alerts, the replay of clocks, TOTP steps and API sessions in users, the web
@@ -192,7 +193,7 @@ done
 for n in "${order[@]}"; do
   read -r at set why <<< "${days[$((n - 1))]}"
   if [[ "$elsewhere" == *" $at "* ]]; then
-    printf 'calendar: %-22s %-4s run elsewhere (CALENDAR_ELSEWHERE: make check runs it as its e2e stage)  %s\n' "$at" "$set" "$why"
+    printf 'calendar: %-22s %-4s run elsewhere (CALENDAR_ELSEWHERE: the e2e stage of make check, e2e-pg of make check-all)  %s\n' "$at" "$set" "$why"
     continue
   fi
   # At most jobs_max days at once: wait for one to end (each is bounded by DAY_TIMEOUT).

@@ -9,7 +9,9 @@
 #                                   and openapi stages run on the calendar's full day, 31 December 23:59:45,
 #                                   which the calendar then leaves out: E2E_AT below)
 #   scripts/check.sh BUILD all      make check-all: the same, and e2e-pg and browser-pg (the e2e and browser
-#                                   files on PostgreSQL; with them make check would pass 15 minutes here)
+#                                   files on PostgreSQL; with them make check would pass 15 minutes here); the
+#                                   e2e-pg stage runs on the calendar's full-pg day, which the calendar then
+#                                   leaves out (E2E_PG_AT below)
 #   scripts/check.sh BUILD quick    make test: unit, a short fuzz, layering, and the e2e files that touch
 #                                   what changed (scripts/e2e-for-changes.sh)
 #
@@ -187,10 +189,29 @@ else
     e2e_at=${E2E_AT:-$(sed -e 's/#.*//' "${CALENDAR_DAYS:-tests/calendar/days.txt}" | awk '$2 == "full" { print $1; exit }')}
     [ "$e2e_at" = now ] && e2e_at=""
   fi
+  # make check-all: the e2e-pg stage is the calendar's `full-pg` day (29 February 2028 10:00), as the e2e stage is
+  # its `full` day, and the calendar leaves that day out too. Before, check-all ran every e2e file on PostgreSQL
+  # twice, side by side: the e2e-pg stage on the real date and the full-pg day at its instant. On 2026-12-07 at
+  # load 15-24 (r-checkall32's first run) the two together took both lanes for 30 minutes and neither ended:
+  # the full-pg day was stopped by its 1200 s after 46 of its 66 PostgreSQL files, e2e-pg by STAGE_TIMEOUT after
+  # 64 of its 67. What this leaves out of check-all, as the e2e stage does: the PostgreSQL files on the real
+  # date, and the full-pg day's SQLite files (the pg_* files with clusters of their own, replay, openapi...) at
+  # its instant: the e2e stage runs them at 31 December's. E2E_PG_AT=now runs e2e-pg on the real date (and the
+  # calendar its full-pg day itself), E2E_PG_AT=INSTANT at another day of the list.
+  # Without PostgreSQL (no initdb: e2e-pg skips by name) the calendar keeps the day, which it then runs on SQLite.
+  e2e_pg_at=""
+  if [ "$mode" = all ] && [ "${#calendar[@]}" -gt 0 ] &&
+     { [ -x "${PGBIN:-/nonexistent}/initdb" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }; then
+    e2e_pg_at=${E2E_PG_AT:-$(sed -e 's/#.*//' "${CALENDAR_DAYS:-tests/calendar/days.txt}" | awk '$2 == "full-pg" { print $1; exit }')}
+    [ "$e2e_pg_at" = now ] && e2e_pg_at=""
+  fi
   # 8 s a target in make check (9 targets from their seeds; `make fuzz-smoke` alone gives 15, `make fuzz`
   # the long run): with 15 the fuzz stage (150-184 s) made the quick lane the longer of the two.
   fuzz_secs=${FUZZ_SECONDS:-8}
 fi
+# CHECK_STAGES="STAGE..." runs those stages alone, as this run would (the same days, environment and table): a
+# failed stage again, e.g. CHECK_STAGES="e2e-pg calendar" scripts/check.sh build all.
+if [ -n "${CHECK_STAGES:-}" ]; then read -ra queue <<< "$CHECK_STAGES"; fi
 # The table lists the stages that ran in this order.
 order=(prebuild unit unit-pg fuzz e2e e2e-pg openapi browser browser-pg calendar layering)
 
@@ -240,9 +261,11 @@ e2e_jobs=${E2E_JOBS:-1}
 # on_day: the environment of a stage run on the e2e stage's day (none on the real date): the day's offset from
 # the system clock, computed now (as the stage starts), and the instant for clock.test.mjs.
 on_day() {
-  day_env=(env)
+  day_env=(env) pg_day_env=(env)
   [ -n "${e2e_at:-}" ] && day_env=(env SAFEGUARD_NOW="$(printf '%+d' $(( $(date -u -d "$e2e_at" +%s) - $(date +%s) )))" \
     CALENDAR_AT="$e2e_at")
+  [ -n "${e2e_pg_at:-}" ] && pg_day_env=(env SAFEGUARD_NOW="$(printf '%+d' $(( $(date -u -d "$e2e_pg_at" +%s) - $(date +%s) )))" \
+    CALENDAR_AT="$e2e_pg_at")
 }
 
 command_of() { # NAME -> cmd, the command of one stage
@@ -256,10 +279,10 @@ command_of() { # NAME -> cmd, the command of one stage
     e2e)
       if [ "$mode" = quick ]; then cmd=("${mk[@]}" e2e E2E="$chosen" E2E_EXCLUDE="$e2e_exclude" E2E_JOBS="$e2e_jobs" "$tap")
       else cmd=("${day_env[@]}" "${mk[@]}" e2e E2E_EXCLUDE="$e2e_exclude" E2E_JOBS="$e2e_jobs" "$tap"); fi ;;
-    e2e-pg) cmd=("${mk[@]}" e2e-pg E2E_EXCLUDE="$e2e_exclude" "$tap") ;;
+    e2e-pg) cmd=("${pg_day_env[@]}" "${mk[@]}" e2e-pg E2E_EXCLUDE="$e2e_exclude" "$tap") ;;
     browser) cmd=("${mk[@]}" browser BROWSER_JOBS="$browser_jobs" "$tap") ;;
     browser-pg) cmd=("${mk[@]}" browser-pg BROWSER_JOBS="$browser_jobs" "$tap") ;;
-    calendar) cmd=(env CALENDAR_ELSEWHERE="${e2e_at:-}" "${mk[@]}" calendar) ;;
+    calendar) cmd=(env CALENDAR_ELSEWHERE="$(echo ${e2e_at:-} ${e2e_pg_at:-})" "${mk[@]}" calendar) ;;
   esac
 }
 
@@ -279,12 +302,16 @@ rm -rf "$run_tmp"
 
 # The e2e stage stood for the calendar's full day: it counts only if its run was on that day, as calendar.sh
 # requires of each day (clock.test.mjs's test passed, not skipped), unless E2E_EXCLUDE left clock out.
-if [ -n "${e2e_at:-}" ] && [ -f "$logs/e2e.rc" ] && [[ " $user_exclude " != *" clock "* ]] &&
-   ! grep -qE '^ *ok [0-9]+ - a calendar run is on the day it names[^#]*$' "$logs/e2e.log"; then
-  echo "check: the e2e stage stands for the calendar's $e2e_at, but clock.test.mjs did not pass 'a calendar run is on the day it names'" \
-    | tee -a "$logs/e2e.log"
-  [ "$(cat "$logs/e2e.rc")" -eq 0 ] && echo 1 >"$logs/e2e.rc"
-fi
+# So did the e2e-pg stage of make check-all for the full-pg day.
+for day_stage in "e2e ${e2e_at:-}" "e2e-pg ${e2e_pg_at:-}"; do
+  read -r s_name s_at <<< "$day_stage"
+  if [ -n "${s_at:-}" ] && [ -f "$logs/$s_name.rc" ] && [[ " $user_exclude " != *" clock "* ]] &&
+     ! grep -qE '^ *ok [0-9]+ - a calendar run is on the day it names[^#]*$' "$logs/$s_name.log"; then
+    echo "check: the $s_name stage stands for the calendar's $s_at, but clock.test.mjs did not pass 'a calendar run is on the day it names'" \
+      | tee -a "$logs/$s_name.log"
+    [ "$(cat "$logs/$s_name.rc")" -eq 0 ] && echo 1 >"$logs/$s_name.rc"
+  fi
+done
 
 # ---- the report ----
 

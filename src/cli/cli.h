@@ -163,8 +163,9 @@ struct cli_recordings;
 int cli_serve(store *st, const struct cli_http *http, bool demo, const struct alerts_config *alerts,
 	      const uint8_t *audit_key, const struct cli_recordings *rec, const char *authority,
 	      void (*ready)(unsigned port, void *ctx), void *ctx);
-/* The demonstration area's homes register (cli/demo_homes.c); the children placed from first_child on. */
-int cli_demo_homes(store *st, int64_t first_child, const char *authority);
+/* The demonstration area's homes register (cli/demo_homes.c); the children placed are among the area's
+ * first_child..last_child (the ids intake gave the demo's children). */
+int cli_demo_homes(store *st, int64_t first_child, int64_t last_child, const char *authority);
 /* The demonstration area's MASH queue: contacts from several agencies this fortnight, some decided (cli/demo_mash.c). */
 int cli_demo_mash(store *st);
 /* The demo area's allegations against people who work with children (issue 18: demo_lado.c). */

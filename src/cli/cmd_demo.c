@@ -40,7 +40,7 @@ struct loader {
 	struct pending batch[DEMO_BATCH];
 	int n;
 	unsigned long long created, rejected;
-	int64_t first_child;
+	int64_t first_child, last_child; /* the first and the highest child id intake gave */
 };
 
 static int load_batch(store_conn *c, void *arg)
@@ -53,6 +53,8 @@ static int load_batch(store_conn *c, void *arg)
 			return rc;
 		if (!l->first_child)
 			l->first_child = res.child_id;
+		if (res.child_id > l->last_child)
+			l->last_child = res.child_id;
 	}
 	return STORE_OK;
 }
@@ -331,7 +333,8 @@ int cmd_demo(int argc, char **argv)
 			fprintf(stderr, "safeguard demo: cannot allocate the demo cases\n");
 			goto out;
 		}
-		if (cli_demo_day(st) != 0 || cli_demo_children(st, first) != 0 || cli_demo_homes(st, first, DEMO_AUTHORITY) != 0) {
+		if (cli_demo_day(st) != 0 || cli_demo_children(st, first) != 0 ||
+		    cli_demo_homes(st, first, l->last_child, DEMO_AUTHORITY) != 0) {
 			fprintf(stderr, "safeguard demo: cannot load the demo homes register\n");
 			goto out;
 		}
