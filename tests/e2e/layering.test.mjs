@@ -184,3 +184,60 @@ test("today's tree passes with the committed allow list", () => {
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /^layering: \d+ passed, 0 failed$/m);
 });
+
+// r-review33: the text check reads the source as written, the compiler after the preprocessor. An edge that reaches
+// a bare read decision by a digraph include (%:include), an include through a macro, a name spliced by a
+// backslash-newline or pasted by a macro (a##b) builds with the house's flags and passes the text check; the check
+// on the compiled objects (--objects, as make layering runs it) names each symbol. Failed before (no --objects: the
+// bypass passed `make layering`).
+test('a bare read decision hidden from the text by the preprocessor is found in the compiled object', (t) => {
+  const cc = spawnSync('cc', ['--version'], { encoding: 'utf8' });
+  if (cc.error || cc.status !== 0) return t.skip('no C compiler');
+  const tree = tempDir('layering-obj');
+  try {
+    const src = path.join(tree, 'src/web/sneak.c');
+    fs.mkdirSync(path.dirname(src), { recursive: true });
+    fs.writeFileSync(src, [
+      '%:include "service/service_int.h"',
+      '#define CAT(a, b) a##b',
+      '#define INT_H "service/service_int.h"',
+      '#include INT_H',
+      'int sneak(void);',
+      'int sneak(void)',
+      '{',
+      '\treturn children_may_see_\\',
+      'viewers(0, 0, 0, 0, 0) + CAT(alerts_person, _may_list)(0, 0, 0, 0, 0);',
+      '}',
+      '',
+    ].join('\n'));
+    const obj = path.join(tree, 'obj/src/web/sneak.o');
+    fs.mkdirSync(path.dirname(obj), { recursive: true });
+    const built = spawnSync('cc', ['-std=c11', '-D_DEFAULT_SOURCE', '-Wall', '-Wextra', '-Werror', '-Wno-unused-parameter',
+      '-I', path.resolve(here, '../../src'), '-c', '-o', obj, src], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(built.status, 0, built.stderr);
+    const run = (args, allowText = '') => {
+      const allow = path.join(tree, 'layering.allow');
+      fs.writeFileSync(allow, allowText);
+      const r = spawnSync(process.execPath, [CHECKER, '--root', tree, '--rules', RULES, '--allow', allow, ...args],
+        { encoding: 'utf8', timeout: 30000 });
+      if (r.error) throw r.error;
+      return r;
+    };
+    const text = run([]);
+    assert.equal(text.status, 0, 'the text alone does not see it: ' + text.stdout + text.stderr);
+    const objs = run(['--objects', path.join(tree, 'obj')]);
+    assert.equal(objs.status, 1, objs.stdout + objs.stderr);
+    const found = objs.stdout.split('\n').filter((l) => l.startsWith('src/web/sneak.c: '));
+    assert.deepEqual(found.map((l) => /^src\/web\/sneak\.c: ([\w-]+): .*\((\w+), in the compiled object\)$/.exec(l)?.slice(1, 3)),
+      [['edge-read-unaudited', 'alerts_person_may_list'], ['edge-read-unaudited', 'children_may_see_viewers']]);
+    assert.match(objs.stdout, /^layering: 1 compiled objects checked /m);
+    // an allow entry naming the symbol for the source file silences it, and nothing else
+    const one = run(['--objects', path.join(tree, 'obj')],
+      'edge-read-unaudited  src/web/sneak.c  children_may_see_viewers  fake\n');
+    assert.equal(one.status, 1);
+    assert.match(one.stdout, /\(alerts_person_may_list, in the compiled object\)/);
+    assert.doesNotMatch(one.stdout, /\(children_may_see_viewers, in the compiled object\)/);
+  } finally {
+    removeDir(tree);
+  }
+});
