@@ -107,8 +107,8 @@ int recordings_page(store *st, const struct children_access *a, struct store_per
  * that shows no one a recording's content, so it is not a read of a child's record. */
 int recordings_all(store *st, store_recording_fn fn, void *ctx);
 
-/* A recording's plaintext, decrypted as it is read. Open with an access whose entry is durable and is
- * about rec's child (else CHILDREN_ENOAUDIT); recordings_read_check decrypts the whole file and compares
+/* A recording's plaintext, decrypted as it is read. Open with an access whose entry is durable, not a refusal,
+ * and about rec's child (else CHILDREN_ENOAUDIT); recordings_read_check decrypts the whole file and compares
  * its hash (0, or RECORDINGS_EDAMAGED / RECORDINGS_EIO with why), then starts again from the beginning;
  * recordings_read gives up to max bytes, 0 at the end, negative on damage. why never holds personal data. */
 typedef struct recordings_reader recordings_reader;
