@@ -84,8 +84,6 @@ int recordings_add(store_conn *c, struct store_recording *rec, int64_t now);
 
 /* ---- reading ---- */
 
-/* The row, to decide who may have it (the policy needs the child). *found false when there is none. */
-int recordings_get(store *st, int64_t id, struct store_recording *out, bool *found);
 /* Playing or downloading recording id, decided and audited in one call (r-tidy32), as alerts_read_decided: the
  * decision is its child's whole record (allocated worker, their team's manager, the MASH while triaging,
  * break-glass; a->reader.level and basis set as access_decide_reader sets them), one snapshot, the same statements

@@ -48,5 +48,9 @@ int alerts_reader_may(store *st, const struct access_reader *r, int64_t id, bool
  * zeroed. */
 int recordings_reader_may(store *st, struct access_reader *r, int64_t id, int64_t now, struct store_recording *out,
 			  bool *may);
+/* The row alone, no decision and no entry (r-review32: it was public, so an edge could look a recording up, learn
+ * its child, and refuse with no entry, the bypass edge-read-unaudited closes for the decisions above). *found
+ * false when there is none. For the unit tests; the edges have recordings_read_decided. */
+int recordings_get(store *st, int64_t id, struct store_recording *out, bool *found);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "service/audit.h"
 #include "service/recordings.h"
+#include "service/service_int.h" /* recordings_get, the row alone */
 #include "service/txq.h"
 #include "store/store.h"
 #include "fixture.h"
