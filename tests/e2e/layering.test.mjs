@@ -172,3 +172,41 @@ test("today's tree passes with the committed allow list", () => {
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /^layering: \d+ passed, 0 failed$/m);
 });
+
+// r-review32: a name pasted by a macro is no text the rules can match, so the source check passes an edge that
+// calls service_int.h's bare decision that way; its object's undefined symbols (scripts/layering-symbols.sh) name
+// the function whatever the source did. Compiled here with cc, as the build does.
+test('an edge object that calls service_int.h by a pasted name is caught from its symbols, not its text', () => {
+  const SYMBOLS = path.resolve(here, '../../scripts/layering-symbols.sh');
+  const build = tempDir('layering-symbols');
+  try {
+    const sneaky = ['#define BARE(x) x##_reader_may',
+      'int BARE(alerts)(void *st, const void *r, long id, _Bool *may, long *child_id);',
+      'int f(void);', 'int f(void) { _Bool may; long c; return BARE(alerts)(0, 0, 1, &may, &c); }', ''].join('\n');
+    const fine = ['int alerts_read_decided(void *st, void *q, long id, void *a);', 'int g(void);',
+      'int g(void) { return alerts_read_decided(0, 0, 1, 0); }', ''].join('\n');
+    const compile = (name, text) => {
+      const dir = path.join(build, 'obj/src/web');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(build, `${name}.c`), text);
+      const cc = spawnSync('cc', ['-c', '-o', path.join(dir, `${name}.o`), path.join(build, `${name}.c`)], { encoding: 'utf8' });
+      assert.equal(cc.status, 0, cc.stderr);
+    };
+    const run = () => spawnSync(SYMBOLS, [build], { encoding: 'utf8', timeout: 30000 });
+    compile('fine', fine);
+    let r = run();
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^layering-symbols: 1 edge objects, 0 calls/m);
+    // the source check does not see the pasted name
+    write('src/web/sneaky.c', sneaky);
+    assert.equal(check().out.includes('sneaky'), false);
+    fs.rmSync(path.join(root, 'src/web/sneaky.c'));
+    compile('sneaky', sneaky);
+    r = run();
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /sneaky\.o: edge-calls-service-internal: alerts_reader_may /);
+    assert.match(r.stdout, /^layering-symbols: 2 edge objects, 1 calls/m);
+  } finally {
+    removeDir(build);
+  }
+});
