@@ -655,7 +655,7 @@ static int viewers_run(store_conn *c, void *arg)
 
 int children_viewers(store *st, const struct children_access *a, int limit, store_audit_fn fn, void *ctx)
 {
-	if (!a->audited)
+	if (!a->audited || a->refused) /* a refusal reads nothing (r-review32) */
 		return CHILDREN_ENOAUDIT;
 	struct viewers_args v = {a->child_id, limit, fn, ctx};
 	return service_in_snapshot(st, viewers_run, &v);
@@ -676,7 +676,7 @@ static int glass_run(store_conn *c, void *arg)
 
 int children_break_glass(store *st, const struct children_access *a, int limit, store_break_glass_fn fn, void *ctx)
 {
-	if (!a->audited)
+	if (!a->audited || a->refused) /* a refusal reads nothing (r-review32) */
 		return CHILDREN_ENOAUDIT;
 	struct glass_args g = {a->child_id, limit, fn, ctx};
 	return service_in_snapshot(st, glass_run, &g);
@@ -706,7 +706,7 @@ int children_looks(store *st, const struct children_access *a, const struct stor
 		   void *ctx, struct store_person *child, bool *found)
 {
 	*found = false;
-	if (!a->audited)
+	if (!a->audited || a->refused) /* a refusal reads nothing (r-review32) */
 		return CHILDREN_ENOAUDIT;
 	struct looks_args l = {a->child_id, q, fn, ctx, child, found};
 	return service_in_snapshot(st, looks_run, &l);

@@ -154,6 +154,8 @@ int children_viewers_read_decided(store *st, txq *q, int64_t child_id, struct ch
 /* The same for the person of an audited access, from what its audit decided (no read: the allocation and the
  * seal as the decision saw them, in the transaction of the audit entry). */
 bool children_may_see_viewers_of(const struct children_access *a);
+/* children_viewers, children_break_glass and children_looks read nothing for an access whose entry is not durable or
+ * was a refusal (CHILDREN_ENOAUDIT): a refusal decided by an object's rule keeps the child it named (r-review32). */
 int children_viewers(store *st, const struct children_access *a, int limit, store_audit_fn fn, void *ctx);
 /* The child's break-glass openings with their reasons, newest first, for the same readers under the same
  * audit entry ("viewers.read"): the reason may name people, so it is shown only there. */

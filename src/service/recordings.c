@@ -562,7 +562,10 @@ int recordings_read_open(recordings *r, const struct children_access *a, const s
 			 recordings_reader **out, char why[RECORDINGS_WHY_MAX])
 {
 	*out = NULL;
-	if (!a->audited || a->child_id != rec->child_id) {
+	/* A refused access opens nothing (r-review32): since r-tidy32 a refusal decided by recordings_read_decided
+	 * keeps the recording's child in a->child_id (for its entry's detail), and its entry is durable too, so the
+	 * child alone no longer tells a refusal from a read. */
+	if (!a->audited || a->refused || a->child_id != rec->child_id) {
 		snprintf(why, RECORDINGS_WHY_MAX, "the download's audit entry is not on disk");
 		return CHILDREN_ENOAUDIT;
 	}

@@ -84,8 +84,6 @@ int recordings_add(store_conn *c, struct store_recording *rec, int64_t now);
 
 /* ---- reading ---- */
 
-/* The row, to decide who may have it (the policy needs the child). *found false when there is none. */
-int recordings_get(store *st, int64_t id, struct store_recording *out, bool *found);
 /* Playing or downloading recording id, decided and audited in one call (r-tidy32), as alerts_read_decided: the
  * decision is its child's whole record (allocated worker, their team's manager, the MASH while triaging,
  * break-glass; a->reader.level and basis set as access_decide_reader sets them), one snapshot, the same statements
@@ -107,8 +105,8 @@ int recordings_page(store *st, const struct children_access *a, struct store_per
  * that shows no one a recording's content, so it is not a read of a child's record. */
 int recordings_all(store *st, store_recording_fn fn, void *ctx);
 
-/* A recording's plaintext, decrypted as it is read. Open with an access whose entry is durable and is
- * about rec's child (else CHILDREN_ENOAUDIT); recordings_read_check decrypts the whole file and compares
+/* A recording's plaintext, decrypted as it is read. Open with an access whose entry is durable, not a refusal,
+ * and about rec's child (else CHILDREN_ENOAUDIT); recordings_read_check decrypts the whole file and compares
  * its hash (0, or RECORDINGS_EDAMAGED / RECORDINGS_EIO with why), then starts again from the beginning;
  * recordings_read gives up to max bytes, 0 at the end, negative on damage. why never holds personal data. */
 typedef struct recordings_reader recordings_reader;

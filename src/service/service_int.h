@@ -62,5 +62,9 @@ struct alerts_owner;
  * snapshot, asked of team managers only). */
 int alerts_person_may_list(store *st, const struct alerts_owner *owner, const char *username, const char *role,
 			   bool *may);
+/* The row alone, no decision and no entry (r-review32: it was public, so an edge could look a recording up, learn
+ * its child, and refuse with no entry, the bypass edge-read-unaudited closes for the decisions above). *found
+ * false when there is none. For the unit tests; the edges have recordings_read_decided. */
+int recordings_get(store *st, int64_t id, struct store_recording *out, bool *found);
 
 #endif

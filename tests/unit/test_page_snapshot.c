@@ -151,6 +151,25 @@ static void nothing_held_without_a_durable_entry(void **state)
 
 /* "Who has looked" is offered to the allocated worker and the data protection officer, from what the audit's
  * decision saw; not to another worker, and not to the allocated worker of a sealed record. */
+static int count_audit(const struct store_audit *e, void *ctx)
+{
+	(void)e;
+	++*(int *)ctx;
+	return 0;
+}
+static int count_glass(const struct store_break_glass *b, void *ctx)
+{
+	(void)b;
+	++*(int *)ctx;
+	return 0;
+}
+static int count_look(const struct store_look *l, void *ctx)
+{
+	(void)l;
+	++*(int *)ctx;
+	return 0;
+}
+
 static void viewers_link_from_the_decision(void **state)
 {
 	struct fx *f = *state;
@@ -203,6 +222,19 @@ static void viewers_link_from_the_decision(void **state)
 		assert_int_equal(asked, cases[i].may);
 		a.refused = true; /* a refused read offers nothing */
 		assert_false(children_may_see_viewers_of(&a));
+		/* and reads nothing, its entry durable or not (r-review32: a refusal decided by the object's rule keeps
+		 * the child it named, so the audited flag alone did not tell it from a read) */
+		int n = 0;
+		bool found = true;
+		struct store_person *p = calloc(1, sizeof *p);
+		const struct store_look_query q = {NULL, NULL, NULL, 10};
+		assert_non_null(p);
+		assert_int_equal(children_viewers(f->st, &a, 10, count_audit, &n), CHILDREN_ENOAUDIT);
+		assert_int_equal(children_break_glass(f->st, &a, 10, count_glass, &n), CHILDREN_ENOAUDIT);
+		assert_int_equal(children_looks(f->st, &a, &q, count_look, &n, p, &found), CHILDREN_ENOAUDIT);
+		assert_false(found);
+		assert_int_equal(n, 0);
+		free(p);
 	}
 	store_conn_put(f->st, c);
 }

@@ -17,6 +17,7 @@
 
 #include "service/audit.h"
 #include "service/recordings.h"
+#include "service/service_int.h" /* recordings_get, the row alone */
 #include "service/txq.h"
 #include "store/store.h"
 #include "fixture.h"
@@ -444,6 +445,56 @@ static void the_row_and_the_hash_in_the_audit_chain(void **state)
 	free(s);
 }
 
+static void access_ended(struct children_access *a)
+{
+	(void)a; /* txq_stop below waits for it */
+}
+
+/* r-review32: a refused read decided by recordings_read_decided keeps the recording's child in the access (its
+ * entry's detail says which), and its entry is durable: the reader must still open nothing for it. On r-tidy32's
+ * commit it opened the recording (the child matched, the entry was on disk). */
+static void a_refused_read_opens_nothing(void **state)
+{
+	struct rfx *x = *state;
+	unsigned char data[100];
+	char why[RECORDINGS_WHY_MAX];
+	struct add_args *a = calloc(1, sizeof *a);
+	struct children_access *acc = calloc(1, sizeof *acc);
+	struct store_recording row;
+	recordings_reader *rd = NULL;
+	txq *q = NULL;
+	assert_non_null(a);
+	assert_non_null(acc);
+	put(x, sizeof data, 100, data, &a->rec);
+	snprintf(a->rec.filename, sizeof a->rec.filename, "interview.mp3");
+	snprintf(a->rec.content_type, sizeof a->rec.content_type, "audio/mpeg");
+	snprintf(a->rec.uploaded_by, sizeof a->rec.uploaded_by, "user:1:sam");
+	assert_int_equal(txq_exec(x->f->st, child_job, a), STORE_OK);
+	assert_int_equal(txq_exec(x->f->st, add_job, a), STORE_OK);
+	/* a social worker with no relationship with the child */
+	snprintf(acc->actor, sizeof acc->actor, "user:9:una");
+	acc->action = "recording.download";
+	access_reader_person(&acc->reader, 9, "una", "social_care", "social_worker");
+	acc->done = access_ended;
+	assert_int_equal(txq_start(x->f->st, &q), STORE_OK);
+	assert_int_equal(recordings_read_decided(x->f->st, q, a->rec.id, 1767225600, acc, &row), STORE_OK);
+	txq_stop(q); /* the entry is durable and done() has run */
+	txq_free(q);
+	assert_true(acc->audited);
+	assert_true(acc->refused);
+	assert_int_equal(row.id, a->rec.id);
+	assert_int_equal(acc->child_id, a->child); /* as the decision leaves it */
+	assert_int_equal(recordings_read_open(x->r, acc, &row, &rd, why), CHILDREN_ENOAUDIT);
+	assert_null(rd);
+	/* the same access, allowed, opens it: the refusal is what was refused */
+	acc->refused = false;
+	assert_int_equal(recordings_read_open(x->r, acc, &row, &rd, why), 0);
+	assert_non_null(rd);
+	recordings_read_close(rd);
+	free(acc);
+	free(a);
+}
+
 static void a_directory_others_may_open_is_refused(void **state)
 {
 	struct rfx *x = *state;
@@ -531,6 +582,7 @@ int main(void)
 		cmocka_unit_test(retention_per_kind),
 		cmocka_unit_test(what_a_recording_needs),
 		cmocka_unit_test_setup_teardown(the_row_and_the_hash_in_the_audit_chain, rfx_setup, rfx_teardown),
+		cmocka_unit_test_setup_teardown(a_refused_read_opens_nothing, rfx_setup, rfx_teardown),
 		cmocka_unit_test_setup_teardown(a_directory_others_may_open_is_refused, rfx_setup, rfx_teardown),
 		cmocka_unit_test(migrates_from_schema_8),
 	};
