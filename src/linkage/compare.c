@@ -225,11 +225,43 @@ static unsigned given_names(const struct linkage_rec *a, const struct linkage_re
 	return LN_ELSE;
 }
 
+/* The given field joined: the given name and the words of the field after it (given_extra) with no space
+ * between them ("qing" + "kai" -> "qingkai"). Returns the length. */
+static size_t given_joined(const struct linkage_rec *r, char out[2 * LINKAGE_FIELD_MAX])
+{
+	size_t n = r->given_len;
+	memcpy(out, r->given, n);
+	const char *p = r->middle;
+	for (unsigned w = 0; w < r->given_extra && *p; w++) {
+		while (*p && *p != ' ')
+			out[n++] = *p++;
+		while (*p == ' ')
+			p++;
+	}
+	return n;
+}
+
+/* A compound given name written apart, hyphenated or whole ("Qing Kai", "Qing-Kai", "Qingkai"; "Mary-Jane",
+ * "Maryjane"; "Abdul Rahman", "Abdulrahman"): the same name, only the writing differs (agencies write it
+ * every way), so it is the exact level. Only for a given field of two words or more on one side at least;
+ * the middle names field is never joined (a middle name is not part of the name the child is called by).
+ * docs/BENCHMARKS.md, "Round 30d". */
+bool linkage_given_written_apart(const struct linkage_rec *a, const struct linkage_rec *b)
+{
+	if (!a->given_extra && !b->given_extra)
+		return false;
+	char ja[2 * LINKAGE_FIELD_MAX], jb[2 * LINKAGE_FIELD_MAX];
+	size_t na = given_joined(a, ja), nb = given_joined(b, jb);
+	return na == nb && memcmp(ja, jb, na) == 0;
+}
+
 unsigned linkage_cmp_given_names(const struct linkage_rec *a, const struct linkage_rec *b)
 {
 	if (!a->given_len || !b->given_len)
 		return LINKAGE_LEVEL_NULL;
 	if (a->given_h == b->given_h && a->given_len == b->given_len && memcmp(a->given, b->given, a->given_len) == 0)
+		return LN_EXACT;
+	if (linkage_given_written_apart(a, b))
 		return LN_EXACT;
 	return given_names(a, b);
 }
@@ -237,6 +269,8 @@ unsigned linkage_cmp_given_names(const struct linkage_rec *a, const struct linka
 /* A child known by a middle name: one record's given name is one of the other's middle names. */
 static unsigned given_level(const struct linkage_rec *a, const struct linkage_rec *b, unsigned names)
 {
+	if (names != LN_EXACT && linkage_given_written_apart(a, b))
+		return LN_EXACT;
 	if (names >= LN_EDIT2 && (linkage_sets_meet(a->given_set, 3, b->middle_set, LINKAGE_SET_MAX) ||
 				  linkage_sets_meet(b->given_set, 3, a->middle_set, LINKAGE_SET_MAX)))
 		return LN_SWAPPED;

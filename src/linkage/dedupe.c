@@ -1806,7 +1806,8 @@ static bool birthdays_conflict(struct uf *u, const struct linkage_rec *recs, uin
 	return true;
 }
 
-/* Whether the two components share no exact given name. A given name commoner in the input as a family
+/* Whether the two components share no exact given name (a compound name written apart, hyphenated or whole
+ * is one name: linkage_given_written_apart). A given name commoner in the input as a family
  * name (given_as_family: "DO" in "DO LONG", a family name written first) names no child: two siblings'
  * records written so share it. */
 static bool names_disjoint(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
@@ -1814,8 +1815,9 @@ static bool names_disjoint(struct uf *u, const struct linkage_rec *recs, uint32_
 	for (int i = 0; i < UF_NAMES && u->names[ra][i] != UINT32_MAX; i++)
 		for (int j = 0; j < UF_NAMES && u->names[rb][j] != UINT32_MAX; j++) {
 			const struct linkage_rec *x = &recs[u->names[ra][i]], *y = &recs[u->names[rb][j]];
-			if (!x->given_as_family && x->given_h == y->given_h && x->given_len == y->given_len &&
-			    memcmp(x->given, y->given, x->given_len) == 0)
+			if (!x->given_as_family && ((x->given_h == y->given_h && x->given_len == y->given_len &&
+			                             memcmp(x->given, y->given, x->given_len) == 0) ||
+			                            linkage_given_written_apart(x, y)))
 				return false;
 		}
 	return true;

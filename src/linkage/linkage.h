@@ -216,6 +216,8 @@ struct linkage_rec {
 	                          * 1 January dates were dropped), so its other dates may be estimates too */
 	uint8_t upn_temp;        /* the UPN is valid and temporary (ident_upn_temporary: it ends in a letter), so a
 	                          * different UPN is no other pupil's (linkage_prepare; linkage_cmp_upn) */
+	uint8_t given_extra;     /* how many of middle's first words came from the given field ("Qing-Kai",
+	                          * "Mary Jane": 1), so the given field can be read joined (linkage_cmp_given) */
 };
 
 #define LINKAGE_MAX_SOURCES 14

@@ -67,6 +67,9 @@ bool linkage_names_crossed(const struct linkage_rec *a, const struct linkage_rec
 
 /* compare.c: the given-name level of two records without the swap with a middle name. */
 unsigned linkage_cmp_given_names(const struct linkage_rec *a, const struct linkage_rec *b);
+/* The given fields name the child alike once joined ("Qing-Kai", "Qing Kai", "Qingkai"), one of them written
+ * in two words or more (compare.c). */
+bool linkage_given_written_apart(const struct linkage_rec *a, const struct linkage_rec *b);
 /* The twins refusal for two records whose names are both in each other's fields: each given name as
  * written is commoner as a family name in the input (given_as_family), the two agree on it (the family
  * name), and their family fields, which hold the given names, are unrelated, on one birthday, with no

@@ -362,6 +362,16 @@ static void prepare_names(const struct linkage_input *in, struct linkage_rec *r)
 	}
 	copy_cut(rest, mo, r->middle, sizeof r->middle);
 	r->middle_len = (uint8_t)strlen(r->middle);
+	/* The words of the given field after its first, as kept in middle (a cut may have dropped some). */
+	r->given_extra = 0;
+	if (gt < gl) {
+		size_t words = 1, kept = r->middle_len ? 1 : 0;
+		for (size_t i = gt + 1; i < gl; i++)
+			words += g[i] == ' ';
+		for (size_t i = 0; i < r->middle_len; i++)
+			kept += r->middle[i] == ' ';
+		r->given_extra = (uint8_t)(words < kept ? words : kept > 255 ? 255 : kept);
+	}
 	r->given_canon = linkage_name_canonical(r->given);
 	linkage_phonetic(r->given_canon ? r->given_canon : r->given, r->given_phon);
 

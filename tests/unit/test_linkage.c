@@ -175,6 +175,59 @@ static void given_levels(void **state)
 	assert_int_equal(linkage_cmp_given(&z1, &z2), LN_CLOSE);
 }
 
+/* A compound given name written apart, hyphenated or whole is one name (Round 30d): the given field is read
+ * joined when it holds two words or more; the middle names field never is. */
+static void given_written_apart(void **state)
+{
+	(void)state;
+	static const char *const same[][2] = {
+		{"Qing-Kai", "Qingkai"}, {"Qing Kai", "QINGKAI"}, {"Mary-Jane", "Maryjane"},
+		{"Abdul Rahman", "Abdulrahman"}, {"Mary Jane", "Mary-Jane"}, {"Mary Jane", "Mary"},
+	};
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+		struct linkage_rec a = rec(same[i][0], "", "Chen", "", "", "", "", "", "");
+		struct linkage_rec b = rec(same[i][1], "", "Chen", "", "", "", "", "", "");
+		assert_int_equal(linkage_cmp_given(&a, &b), LN_EXACT);
+		assert_int_equal(linkage_cmp_given(&b, &a), LN_EXACT);
+		assert_int_equal(linkage_cmp_given_names(&a, &b), LN_EXACT);
+		assert_int_equal(linkage_gamma_level(linkage_compare(&a, &b), LF_GIVEN), LN_EXACT);
+	}
+	static const char *const apart[][3] = {
+		/* given, middle, other given */
+		{"Qing", "Kai", "Qingkai"},	  /* a middle name is not part of the name the child is called by */
+		{"Mary", "", "Maryjane"},	  /* as before: a name and a longer one */
+		{"Mary Jane Ann", "", "Maryjane"}, /* every word of the field joined, or none */
+		{"Qing-Kai", "", "Qingkan"},
+	};
+	for (size_t i = 0; i < sizeof apart / sizeof apart[0]; i++) {
+		struct linkage_rec a = rec(apart[i][0], apart[i][1], "Chen", "", "", "", "", "", "");
+		struct linkage_rec b = rec(apart[i][2], "", "Chen", "", "", "", "", "", "");
+		assert_int_not_equal(linkage_cmp_given(&a, &b), LN_EXACT);
+		assert_false(linkage_given_written_apart(&a, &b));
+	}
+}
+
+/* Bo Zi's GP record (his NHS number) and his school's "Bozi" records (his UPN), one family, birthday and home:
+ * one child, though no given name as first written is shared between the two components. */
+static void clustering_given_written_apart(void **state)
+{
+	(void)state;
+	struct linkage_rec r[4];
+	r[0] = rec("Bo Zi", "", "Wang", "2010-04-25", "M", "HX2 5XU", "75 Bolton Grove", "9434765919", "");
+	r[1] = rec("Baby", "", "Wang", "2010-04-25", "M", "HX2 5XU", "75 Bolton Grove", "9434765919", "");
+	r[2] = rec("Bozi", "", "Wang", "2010-04-25", "M", "HX2 5XU", "75 Bolton Grove", "", "H801200001001");
+	r[3] = rec("Bozi", "", "Wang", "2010-04-25", "M", "HX2 5XU", "75 Bolton Grove", "", "H801200001001");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 4, &m, &o, &res), 0);
+	for (int i = 1; i < 4; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	linkage_result_free(&res);
+}
+
 static void family_levels(void **state)
 {
 	struct linkage_rec a = rec("A", "", "Khan-Ali", "", "", "", "", "", "");
@@ -2339,6 +2392,7 @@ int main(void)
 		cmocka_unit_test(jaro_winkler),
 		cmocka_unit_test(edit_distance),
 		cmocka_unit_test(given_levels),
+		cmocka_unit_test(given_written_apart),
 		cmocka_unit_test(names_crossed_with_family_part),
 		cmocka_unit_test(family_levels),
 		cmocka_unit_test(family_memo_keeps_the_split),
@@ -2356,6 +2410,7 @@ int main(void)
 		cmocka_unit_test(blocking_one_name_and_two_date_parts),
 		cmocka_unit_test(clustering_identifier_outweighs_odd_record),
 		cmocka_unit_test(clustering_temporary_upn_holds_nothing_apart),
+		cmocka_unit_test(clustering_given_written_apart),
 		cmocka_unit_test(clustering_lone_record_reaching_one_child),
 		cmocka_unit_test(clustering_names_judged_between_disjoint_components),
 		cmocka_unit_test(clustering_birthdays_judged_between_components),
