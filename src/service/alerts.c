@@ -1235,15 +1235,9 @@ int alerts_list_decided(store *st, txq *q, const struct alerts_owner *owner, str
 		if (rc != STORE_OK)
 			return rc;
 	}
-	if (!may) { /* on the kind of owner only: what was typed as the owner stays out of the audit */
-		a->refuse = true;
-		snprintf(a->object, sizeof a->object, "alerts%s%s", owner && owner->kind[0] ? ":" : "",
-			 owner ? owner->kind : "");
-	}
-	if (a->hold)
-		a->hold(a);
-	children_access_audit(q, a);
-	return STORE_OK;
+	/* on the kind of owner only: what was typed as the owner stays out of the audit */
+	return children_access_decided(q, a, may, "alerts%s%s", owner && owner->kind[0] ? ":" : "",
+				       owner ? owner->kind : "");
 }
 
 struct may_args {
@@ -1297,14 +1291,7 @@ int alerts_read_decided(store *st, txq *q, int64_t id, struct children_access *a
 	if (rc != STORE_OK)
 		return rc;
 	a->child_id = child_id;
-	if (!may) {
-		a->refuse = true;
-		snprintf(a->object, sizeof a->object, "alert:%lld", (long long)id);
-	}
-	if (a->hold)
-		a->hold(a);
-	children_access_audit(q, a);
-	return STORE_OK;
+	return children_access_decided(q, a, may, "alert:%lld", (long long)id);
 }
 
 int alerts_write_decided(store *st, txq *q, const struct access_reader *r, const struct access_write_ask *a,

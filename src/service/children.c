@@ -1,5 +1,6 @@
 #include "service/children.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,21 @@ void children_access_audit(txq *q, struct children_access *a)
 	a->job.replayable = true;
 	a->job.ahead = audit_ahead;
 	txq_submit(q, &a->job);
+}
+
+int children_access_decided(txq *q, struct children_access *a, bool may, const char *fmt, ...)
+{
+	if (!may) {
+		va_list ap;
+		a->refuse = true;
+		va_start(ap, fmt);
+		vsnprintf(a->object, sizeof a->object, fmt, ap);
+		va_end(ap);
+	}
+	if (a->hold)
+		a->hold(a);
+	children_access_audit(q, a);
+	return STORE_OK;
 }
 
 int service_in_snapshot(store *st, int (*fn)(store_conn *c, void *arg), void *arg)
@@ -623,14 +639,8 @@ int children_viewers_read_decided(store *st, txq *q, int64_t child_id, struct ch
 	if (rc != STORE_OK)
 		return rc;
 	a->child_id = child_id;
-	if (!may) { /* one entry whatever the id holds, as a refused write's: on the id asked, naming no child */
-		a->refuse = true;
-		snprintf(a->object, sizeof a->object, "child:%lld", (long long)child_id);
-	}
-	if (a->hold)
-		a->hold(a);
-	children_access_audit(q, a);
-	return STORE_OK;
+	/* one entry whatever the id holds, as a refused write's: on the id asked, naming no child */
+	return children_access_decided(q, a, may, "child:%lld", (long long)child_id);
 }
 
 bool children_may_see_viewers_of(const struct children_access *a)

@@ -372,14 +372,7 @@ int recordings_read_decided(store *st, txq *q, int64_t id, int64_t now, struct c
 	if (rc != STORE_OK)
 		return rc;
 	a->child_id = out->child_id;
-	if (!may) {
-		a->refuse = true;
-		snprintf(a->object, sizeof a->object, "recording:%lld", (long long)id);
-	}
-	if (a->hold)
-		a->hold(a);
-	children_access_audit(q, a);
-	return STORE_OK;
+	return children_access_decided(q, a, may, "recording:%lld", (long long)id);
 }
 
 struct list_args {

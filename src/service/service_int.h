@@ -67,4 +67,12 @@ int alerts_person_may_list(store *st, const struct alerts_owner *owner, const ch
  * false when there is none. For the unit tests; the edges have recordings_read_decided. */
 int recordings_get(store *st, int64_t id, struct store_recording *out, bool *found);
 
+/* The end of every read decision the edges call (alerts_read_decided, alerts_list_decided, recordings_read_decided,
+ * children_viewers_read_decided): a refusal marks the access refused on the object fmt names (only then formatted),
+ * the edge's hold runs, then the entry is queued (children_access_audit), in that order. Returns STORE_OK. */
+struct children_access;
+struct txq;
+int children_access_decided(struct txq *q, struct children_access *a, bool may, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 #endif
