@@ -537,7 +537,7 @@ void api_flags(struct api *a, http_request *rq, const struct caller *who, const 
 		return;
 	}
 	/* The flag is for clinicians in unscheduled care (DOMAIN.md "Flags for unscheduled care"): the role
-	 * policy lets only health systems and health practitioners here (access_role_may). */
+	 * policy lets only health systems and health practitioners here (access_route_decided). */
 	j->who = *who;
 	const char *nhs = http_query(rq, "nhs_number"), *setting = http_query(rq, "setting");
 	if (!nhs || !*nhs) {
