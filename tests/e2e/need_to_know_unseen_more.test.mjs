@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
-import { addPerson, alertRows, auditEntries, auditRows, dbUrl, freshArea, isoSeconds, now, removeDir, request, runCli,
+import { addPerson, alertRows, auditEntries, auditRows, createToken, dbUrl, freshArea, isoSeconds, now, removeDir, request, runCli,
   signedInPeople, startServer, ukDate } from './lib.mjs';
 
 const PASSWORD = 'a clinic is not a register';
@@ -1072,6 +1072,7 @@ test('a refusal by the role gate writes one access.refused entry naming what was
     tokens[u] = await apiToken(u);
   }
   const dpoToken = tokens['dee.dpo'];
+  const readOnly = createToken(area.db, 'social_care', 'tidy34 reads alerts', ['alerts:read']); // no alerts:write
   const vouched = { 'sec-fetch-site': 'same-origin' };
   const get = (u, path, headers = vouched) => () => request(`${server.url}${path}`, { headers: { cookie: cookie[u], ...headers } });
   const form = (u, path, headers) => () => request(`${server.url}${path}`, { method: 'POST',
@@ -1109,6 +1110,8 @@ test('a refusal by the role gate writes one access.refused entry naming what was
       refused('route:GET /api/v1/alerts', 'alerts refused by role: agency\'s system; GET /api/v1/alerts')],
     ['police\'s system, who has looked', api(area.tokens.police, `/api/v1/children/${kid}/viewers`), 403, ':police',
       refused(`child:${kid}`, `viewers refused by role: agency's system; GET /api/v1/children/${kid}/viewers`)],
+    ['a token without the scope, acting on an alert', api(readOnly, '/api/v1/alerts/77/acknowledge', 'POST'), 403, ':social_care',
+      refused('route:POST /api/v1/alerts/{id}/acknowledge', 'alerts refused by scope: needs alerts:write; POST /api/v1/alerts/77/acknowledge')],
     // nothing written: nobody known, or a request a page of another site could make
     ['no session', () => request(`${server.url}/children/${kid}/viewers`), 303, null, null],
     ['a bad cookie', () => request(`${server.url}/children/${kid}/viewers`, { headers: { cookie: 'sg_session=nonsense' } }), 303, null, null],
