@@ -189,8 +189,9 @@ static void get_alerts(struct api *a, http_request *rq, const struct caller *who
 			api_reply_simple(a, rq, 400, "invalid_value", "child", "child must be a child's id");
 			goto fail;
 		}
-		if (owner && (strlen(owner) > BY_MAX || text_has_controls(owner, strlen(owner)) ||
-			      !alerts_owner_parse(owner, &j->owner))) {
+		/* The page's validation (alerts_owner_text_ok, r-tidy34: a newline or "%FF" went on to the decision and
+		 * was answered 403, where the page answers 400), then the API's byte bound and the owner's kind. */
+		if (owner && (!alerts_owner_text_ok(owner) || strlen(owner) > BY_MAX || !alerts_owner_parse(owner, &j->owner))) {
 			api_reply_simple(a, rq, 400, "invalid_value", "owner",
 					 "owner must be a username (or user:USERNAME), team:CODE, or mash");
 			goto fail;
@@ -537,7 +538,7 @@ void api_flags(struct api *a, http_request *rq, const struct caller *who, const 
 		return;
 	}
 	/* The flag is for clinicians in unscheduled care (DOMAIN.md "Flags for unscheduled care"): the role
-	 * policy lets only health systems and health practitioners here (access_role_may). */
+	 * policy lets only health systems and health practitioners here (access_route_decided). */
 	j->who = *who;
 	const char *nhs = http_query(rq, "nhs_number"), *setting = http_query(rq, "setting");
 	if (!nhs || !*nhs) {

@@ -810,16 +810,22 @@ static struct admitted *api_gate(struct api *a, http_request *rq)
 	if (!ad->public) {
 		if (!api_authenticate(a, rq, &ad->who, r->fn == post_event))
 			goto refused;
-		if (!access_role_may(ad->who.is_user ? ad->who.role : NULL, ad->who.client.agency, r->action)) {
-			/* The role's answer, the same for every child and alert: it says nothing about any one of them. */
+		/* The first gate, from the headers alone (a system's token's scope too, issue 14), before any body is
+		 * read: one service call decides and, refused, audits the try (r-tidy34). A bearer token is no page of
+		 * another site's to send, so every refusal of a known caller is answerable. The answers are the role's
+		 * (or scope's), the same for every child and alert: they say nothing about any one of them. */
+		const struct access_route_ask ask = {.role = ad->who.is_user ? ad->who.role : NULL,
+						     .agency = ad->who.client.agency, .scope = ad->who.client.scope,
+						     .act = r->action, .method = m, .pattern = r->key.pattern, .path = p,
+						     .id = ids[0], .actor = ad->who.actor, .answerable = true};
+		enum access_route_answer ans = access_route_decided(a->q, &ask);
+		if (ans == ACCESS_ROUTE_ROLE) {
 			api_reply_simple(a, rq, 403, "not_permitted", NULL,
 					 ad->who.is_user ? "your role may not use this" : "an agency's system may not use this");
 			goto refused;
 		}
-		/* A system's token: its scope (issue 14), also from the headers alone, before any body is read. */
-		bool write = strcmp(r->key.method, "POST") == 0;
-		if (!ad->who.is_user && !access_system_may(ad->who.client.agency, ad->who.client.scope, r->action, write)) {
-			const char *need = access_system_scope(r->action, write);
+		if (ans == ACCESS_ROUTE_SCOPE) {
+			const char *need = access_system_scope(r->action, strcmp(r->key.method, "POST") == 0);
 			char msg[160];
 			if (need)
 				snprintf(msg, sizeof msg, "this token's scope does not allow this: it needs the scope %s", need);

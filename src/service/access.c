@@ -1149,6 +1149,81 @@ bool access_system_may(const char *agency, const char *scope, enum access_action
 	return need && access_role_may(NULL, agency, act) && tokens_scope_has(scope, need);
 }
 
+bool access_role_offers(const char *role, const char *agency, enum access_action act)
+{
+	return access_role_may(role, agency, act);
+}
+
+/* The entry of a refusal by the first gate (access_route_decided): queued, not waited for. */
+struct route_refusal {
+	struct txq_job job; /* first */
+	char actor[96];
+	char object[128];
+	char detail[320];
+};
+
+static int route_refusal_run(store_conn *c, void *arg)
+{
+	struct route_refusal *r = arg;
+	struct store_audit e = {.actor = r->actor, .action = "access.refused", .object = r->object, .detail = r->detail};
+	return audit_append(c, &e);
+}
+
+static void route_refusal_done(struct txq_job *job)
+{
+	if (job->rc != STORE_OK)
+		fprintf(stderr, "safeguard: a refusal by role's audit entry could not be written (store error %d)\n", job->rc);
+	free(job);
+}
+
+/* Whether the route is one of a child's: its first {id} is the child's. */
+static bool route_names_child(const char *pattern)
+{
+	return strncmp(pattern, "/children/{id}", 14) == 0 || strncmp(pattern, "/api/v1/children/{id}", 21) == 0;
+}
+
+enum access_route_answer access_route_decided(txq *q, const struct access_route_ask *a)
+{
+	bool write = a->method && strcmp(a->method, "POST") == 0;
+	enum access_route_answer ans = ACCESS_ROUTE_ALLOWED;
+	const char *need = NULL;
+	if (a->role) {
+		if (!access_role_may(a->role, a->agency, a->act))
+			ans = ACCESS_ROUTE_ROLE;
+	} else if (!access_role_may(NULL, a->agency, a->act)) {
+		ans = ACCESS_ROUTE_ROLE;
+	} else if (!access_system_may(a->agency, a->scope, a->act, write)) {
+		ans = ACCESS_ROUTE_SCOPE;
+		need = access_system_scope(a->act, write);
+	}
+	if (ans == ACCESS_ROUTE_ALLOWED || !a->answerable || !a->actor || !a->actor[0])
+		return ans;
+	struct route_refusal *r = calloc(1, sizeof *r);
+	if (!r) {
+		fprintf(stderr, "safeguard: a refusal by role's audit entry could not be queued (out of memory)\n");
+		return ans; /* refused all the same */
+	}
+	const char *method = a->method ? a->method : "", *pattern = a->pattern ? a->pattern : "";
+	snprintf(r->actor, sizeof r->actor, "%s", a->actor);
+	if (a->id > 0 && route_names_child(pattern))
+		snprintf(r->object, sizeof r->object, "child:%lld", (long long)a->id);
+	else
+		snprintf(r->object, sizeof r->object, "route:%s %s", method, pattern);
+	char why[96];
+	if (ans == ACCESS_ROUTE_SCOPE && need)
+		snprintf(why, sizeof why, "by scope: needs %s", need);
+	else
+		snprintf(why, sizeof why, "by role: %s", a->role ? a->role : "agency's system");
+	snprintf(r->detail, sizeof r->detail, "%s refused %s; %s %s", access_action_name(a->act), why, method,
+		 a->path ? a->path : pattern);
+	r->job.run = route_refusal_run;
+	r->job.arg = r;
+	r->job.done = route_refusal_done;
+	r->job.replayable = true; /* it writes its entry alone, from the chain as it then stands */
+	txq_submit(q, &r->job);
+	return ans;
+}
+
 int access_allocation_may_find(store_conn *c, const struct access_reader *r, int64_t child_id, bool *may)
 {
 	*may = false;

@@ -406,15 +406,56 @@ enum access_action {
 
 const char *access_action_name(enum access_action act); /* "child.read", ... */
 
-/* May a person of this role (or, with role NULL, an agency's system) use a route of this action? agency
- * matters for systems: only health systems look up flags, only social care's read alerts. */
-bool access_role_may(const char *role, const char *agency, enum access_action act);
+/* Whether a page should offer a route of this action to a person of this role (a menu entry, a link, a button):
+ * the role policy's answer, for what is shown only. Refusing a request is access_route_decided's (below), which
+ * audits the refusal; the bare policy (access_role_may) is the services' (service/service_int.h), and `make
+ * layering` keeps it and access_system_may from the edges (edge-route-unaudited). */
+bool access_role_offers(const char *role, const char *agency, enum access_action act);
 
 /* An agency system's token (issue 14): which scope (service/tokens.h) a route of this action needs, writing
- * (POST) or reading; NULL when no scope opens it to a system. access_system_may: whether a token of this
- * agency with this scope (space-separated) may use the route; the agency's limits of access_role_may still
- * apply. */
+ * (POST) or reading; NULL when no scope opens it to a system. The agency's limits of the role policy still
+ * apply (service_int.h access_system_may). */
 const char *access_system_scope(enum access_action act, bool write);
-bool access_system_may(const char *agency, const char *scope, enum access_action act, bool write);
+
+/* ---- the first gate decided, and its refusal audited, in one call (r-tidy34) ----
+ *
+ * Whether a caller who is known (a person signed in, an agency's system by its token) may use a route at all:
+ * the role policy for a person; for a system the policy and its token's scope. Decided from the request's
+ * headers alone, the same for every id, before anything is read. Refused, one "access.refused" entry names what
+ * was asked: object "child:ID" for a route of a child's (its pattern starts "/children/{id}" or
+ * "/api/v1/children/{id}"), else "route:METHOD PATTERN"; detail "ACTION refused by role: ROLE; METHOD PATH"
+ * ("by role: agency's system", "by scope: needs SCOPE" for a system); naming no child (child_id 0), as every
+ * refusal decided before the id is looked at. A security auditor expects every refused attempt by a known caller
+ * in the audit: before, a refusal by role wrote nothing where a refusal decided on the child wrote one.
+ *
+ * The entry is queued on q, not waited for, and the edge answers at once (its 403 as before, byte for byte):
+ * the gate runs where the server cannot wait (a request with a body is refused from its headers, before any of it
+ * is read; http/server.h's admit never suspends), a refusal by role discloses nothing about any child, so nothing
+ * is lost by answering first but the entry if the process dies in between, and a flood of refused requests holds
+ * no request thread for a commit (r-review50's measure for refused uploads). The entry keeps its place in the
+ * chain (the write queue runs jobs in the order queued). A failure to queue or write it is logged (no id, no
+ * name).
+ *
+ * Cross-site requests write nothing: the edge says whether the request is the caller's own (answerable: an API's
+ * bearer token, which no page of another site can send; a page's request the browser does not say another site
+ * made, web/web.c web_request_vouched). Not answerable: refused all the same, no entry. */
+enum access_route_answer {
+	ACCESS_ROUTE_ALLOWED = 0,
+	ACCESS_ROUTE_ROLE,  /* the role policy refuses this person, or an agency's system */
+	ACCESS_ROUTE_SCOPE, /* a system's token lacks the scope the route needs */
+};
+struct access_route_ask {
+	const char *role;    /* the person's role; NULL for an agency's system */
+	const char *agency;  /* the person's agency, or the system's */
+	const char *scope;   /* a system's token's scopes (space-separated); ignored for a person */
+	enum access_action act;
+	const char *method;  /* as asked ("GET", "HEAD", "POST"); a POST needs a system's scope for writing */
+	const char *pattern; /* the route's ("/children/{id}/viewers") */
+	const char *path;    /* the path asked, without its query (a route's path holds ids only) */
+	int64_t id;          /* the path's first {id}, 0 when none */
+	const char *actor;   /* as the audit names the caller: "user:ID:NAME", "client:ID:AGENCY" */
+	bool answerable;     /* false: no entry (above) */
+};
+enum access_route_answer access_route_decided(txq *q, const struct access_route_ask *a);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "clock/clock.h"
 #include "clock/now.h"
+#include "core/text.h"
 #include "service/audit.h"
 #include "service/children.h"
 #include "service/homes.h"
@@ -1189,6 +1190,13 @@ bool alerts_owner_parse(const char *text, struct alerts_owner *out)
 	snprintf(out->kind, sizeof out->kind, "%s", kind);
 	snprintf(out->name, sizeof out->name, "%s", name);
 	return true;
+}
+
+bool alerts_owner_text_ok(const char *text)
+{
+	size_t n = text ? strlen(text) : 0;
+	return text && text_utf8_valid(text, n) && !text_has_controls(text, n) && !strpbrk(text, "\t\r\n") &&
+	       text_utf8_length(text, n) <= ALERTS_OWNER_MAX;
 }
 
 bool alerts_owner_match(const struct store_alert *al, const char *username, const char *role)

@@ -179,6 +179,12 @@ struct alerts_owner {
 	char name[STORE_USER_MAX + 1];
 };
 bool alerts_owner_parse(const char *text, struct alerts_owner *out); /* false: empty or too long */
+/* Whether text may be an owner as typed (the inbox's and the API's owner=): valid UTF-8, on one line, no control
+ * character, at most ALERTS_OWNER_MAX characters. The one validation of the page and the API, each of which answers
+ * 400 naming the field "owner" when it fails (r-tidy34: the API took a newline or "%FF" on to the decision and
+ * answered 403 where the page answered 400). Which owner valid text names is alerts_owner_parse's. */
+#define ALERTS_OWNER_MAX STORE_USER_MAX
+bool alerts_owner_text_ok(const char *text);
 /* Whether the alert is this person's: a worker's owned by them, or escalated to them; for a MASH worker
  * also the MASH's, and those escalated to the MASH. */
 bool alerts_owner_match(const struct store_alert *al, const char *username, const char *role);

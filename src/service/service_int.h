@@ -27,6 +27,17 @@ int access_write_check(store_conn *c, const struct access_writer *w, int64_t chi
 void access_write_refuse(txq *q, struct access_write_refusal *r, const char *actor, enum access_write what,
 			 const char *action, int64_t id, void (*done)(struct access_write_refusal *r));
 
+/* ---- the role policy alone (r-tidy34) ----
+ * The edges refuse a route with access_route_decided (service/access.h), which audits the refusal, and offer one
+ * with access_role_offers; these are for the services' own decisions. `make layering` keeps them from the edges
+ * (edge-route-unaudited). */
+/* May a person of this role (or, with role NULL, an agency's system) use a route of this action? agency
+ * matters for systems: only health systems look up flags, only social care's read alerts. */
+bool access_role_may(const char *role, const char *agency, enum access_action act);
+/* Whether a token of this agency with this scope (space-separated) may use a route of this action (writing: a
+ * POST); the agency's limits of access_role_may still apply. */
+bool access_system_may(const char *agency, const char *scope, enum access_action act, bool write);
+
 /* ---- the bare read decisions (r-tidy32) ----
  * The edges have alerts_read_decided and recordings_read_decided, which decide and queue the read's entry in one
  * call; these decide alone, for the services' own calls (alerts_write_decided) and the unit tests. `make

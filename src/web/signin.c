@@ -116,7 +116,7 @@ int web_session_load(const struct web *w, http_request *rq)
 	/* Asked afresh on each request, not kept from sign-in: naming another lead (`safeguard team add`) moves the
 	 * menu at once, and a session row has no column for it (a migration). On the session's connection, one
 	 * statement; other roles return before any read. */
-	if (access_role_may(u->role, u->agency, ACT_HEALTH_GLASS)) {
+	if (access_role_offers(u->role, u->agency, ACT_HEALTH_GLASS)) {
 		struct access_reader reader;
 		access_reader_person(&reader, u->user_id, u->username, u->agency, u->role);
 		rc = access_health_lead_on(c, &reader, &u->health_lead);

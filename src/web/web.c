@@ -102,25 +102,25 @@ void web_render_raw(const struct web *w, http_request *rq, int status, const cha
 		json_object_set_new(view, "csrf_token", json_string(u->csrf));
 		json_object_set_new(view, "can",
 				    json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "homes",
-					      access_role_may(u->role, u->agency, ACT_OVERSIGHT), "police_homes",
-					      access_role_may(u->role, u->agency, ACT_HOMES_POLICE), "visit",
-					      access_role_may(u->role, u->agency, ACT_VISIT), "search",
-					      access_role_may(u->role, u->agency, ACT_CHILD_SEARCH), "alerts",
-					      access_role_may(u->role, u->agency, ACT_ALERTS), "caseload",
-					      access_role_may(u->role, u->agency, ACT_CASELOAD), "mash",
-					      access_role_may(u->role, u->agency, ACT_MASH), "admin",
-					      access_role_may(u->role, u->agency, ACT_ADMIN), "links",
-					      access_role_may(u->role, u->agency, ACT_LINK_REVIEW)));
+					      access_role_offers(u->role, u->agency, ACT_OVERSIGHT), "police_homes",
+					      access_role_offers(u->role, u->agency, ACT_HOMES_POLICE), "visit",
+					      access_role_offers(u->role, u->agency, ACT_VISIT), "search",
+					      access_role_offers(u->role, u->agency, ACT_CHILD_SEARCH), "alerts",
+					      access_role_offers(u->role, u->agency, ACT_ALERTS), "caseload",
+					      access_role_offers(u->role, u->agency, ACT_CASELOAD), "mash",
+					      access_role_offers(u->role, u->agency, ACT_MASH), "admin",
+					      access_role_offers(u->role, u->agency, ACT_ADMIN), "links",
+					      access_role_offers(u->role, u->agency, ACT_LINK_REVIEW)));
 		json_object_set_new(json_object_get(view, "can"), "notices",
-				    json_boolean(access_role_may(u->role, u->agency, ACT_NOTICES)));
+				    json_boolean(access_role_offers(u->role, u->agency, ACT_NOTICES)));
 		json_object_set_new(json_object_get(view, "can"), "team",
-				    json_boolean(access_role_may(u->role, u->agency, ACT_TEAM)));
+				    json_boolean(access_role_offers(u->role, u->agency, ACT_TEAM)));
 		json_object_set_new(json_object_get(view, "can"), "flag",
-				    json_boolean(access_role_may(u->role, u->agency, ACT_FLAGS)));
+				    json_boolean(access_role_offers(u->role, u->agency, ACT_FLAGS)));
 		json_object_set_new(json_object_get(view, "can"), "lado",
-				    json_boolean(access_role_may(u->role, u->agency, ACT_LADO)));
+				    json_boolean(access_role_offers(u->role, u->agency, ACT_LADO)));
 		json_object_set_new(json_object_get(view, "can"), "speakup",
-				    json_boolean(access_role_may(u->role, u->agency, ACT_SPEAKUP)));
+				    json_boolean(access_role_offers(u->role, u->agency, ACT_SPEAKUP)));
 		json_object_set_new(json_object_get(view, "can"), "health_glass", json_boolean(u->health_lead));
 	}
 	if (w->demo)
@@ -577,7 +577,7 @@ static void search_page(const struct web *w, http_request *rq)
 	j->view = view;
 	j->results = json_array();
 	const struct web_user *u = web_user(rq);
-	j->can_break_glass = access_role_may(u->role, u->agency, ACT_BREAK_GLASS);
+	j->can_break_glass = access_role_offers(u->role, u->agency, ACT_BREAK_GLASS);
 	web_access_init(&j->access, rq, "child.search", 0, ACCESS_NONE, "");
 	const struct access_reader *who = &j->access.reader;
 	bool exact = nhs_rc == IDENT_OK || upn_rc == IDENT_OK;
@@ -1286,7 +1286,7 @@ static void record_continue(http_request *rq, void *ctx)
 	web_break_glass_banner(view, &j->access.reader);
 	/* Issue 18: the recordings (web/recordings_pages.c), for a role that handles them with the whole record. */
 	json_object_set_new(view, "can_recordings",
-			    json_boolean(!own_agency && access_role_may(j->access.reader.role, j->access.reader.agency,
+			    json_boolean(!own_agency && access_role_offers(j->access.reader.role, j->access.reader.agency,
 									ACT_RECORDINGS)));
 	j->view = view;
 	episodes_view(j);
@@ -1298,7 +1298,7 @@ static void record_continue(http_request *rq, void *ctx)
 	http_mark(rq, "views");
 	/* A link to "who has looked" for those who may see it (the allocated worker, the DPO), as the audit decided. */
 	const struct web_user *u = web_user(rq);
-	json_object_set_new(view, "can_viewers", json_boolean(access_role_may(u->role, u->agency, ACT_VIEWERS) &&
+	json_object_set_new(view, "can_viewers", json_boolean(access_role_offers(u->role, u->agency, ACT_VIEWERS) &&
 							      children_may_see_viewers_of(&j->access)));
 
 	char shown[200], scope[96];
@@ -1740,6 +1740,21 @@ bool web_origin_vouched(const struct web *w, http_request *rq)
 	return !site && origin && strcmp(origin, "null") != 0 && web_same_origin(w, rq);
 }
 
+/* Whether a signed-in person's request is her own, as far as her browser says: for the entry of a refusal by the
+ * role gate (r-tidy34; CSRF: nothing a page of another site can make us write). A form (POST) must be vouched for
+ * as the refused upload's is (web_origin_vouched: every browser sends Origin with a form, so one that names none
+ * is no browser's form, r-review50's case). A page (GET, HEAD) must not be said to come from another site
+ * (web_same_origin: Sec-Fetch-Site same-site or cross-site, or an Origin not ours, says a page of another site
+ * asked; the SameSite=Strict cookie keeps a cross-site request signed out besides): a link followed within the
+ * service (same-origin), an address typed or a bookmark ("none", which no page can make a browser send), or a
+ * browser that sends neither header, as a refusal decided on the child is audited whatever the headers. */
+bool web_request_vouched(const struct web *w, http_request *rq)
+{
+	if (strcmp(http_method(rq), "POST") == 0)
+		return web_origin_vouched(w, rq);
+	return web_same_origin(w, rq);
+}
+
 /* ---- need-to-know ---- */
 
 void web_child_refusal(const struct web *w, http_request *rq, int64_t child_id, enum access_level level)
@@ -1748,7 +1763,7 @@ void web_child_refusal(const struct web *w, http_request *rq, int64_t child_id, 
 	/* The same page whether or not the child exists, and whether or not there is more to see. */
 	char href[64];
 	snprintf(href, sizeof href, "/children/%lld/break-glass", (long long)child_id);
-	if (access_role_may(u->role, u->agency, ACT_BREAK_GLASS) && level <= ACCESS_NONE)
+	if (access_role_offers(u->role, u->agency, ACT_BREAK_GLASS) && level <= ACCESS_NONE)
 		web_message_link(w, rq, 403, "You cannot see this record",
 				 "Nothing shows that you work with this child, so the record is not open to you. If a "
 				 "child is at risk now and you must see it, you can open it in an emergency: you will be "
@@ -1868,11 +1883,11 @@ static void home_route(const struct web *w, http_request *rq, const int64_t *ids
 {
 	(void)ids;
 	const struct web_user *u = web_user(rq);
-	if (access_role_may(u->role, u->agency, ACT_CHILD_SEARCH)) {
+	if (access_role_offers(u->role, u->agency, ACT_CHILD_SEARCH)) {
 		search_page(w, rq);
-	} else if (access_role_may(u->role, u->agency, ACT_ADMIN)) {
+	} else if (access_role_offers(u->role, u->agency, ACT_ADMIN)) {
 		web_redirect(rq, "/admin");
-	} else if (access_role_may(u->role, u->agency, ACT_OVERSIGHT)) {
+	} else if (access_role_offers(u->role, u->agency, ACT_OVERSIGHT)) {
 		web_redirect(rq, "/homes");
 	} else {
 		char msg[200];
@@ -2375,7 +2390,12 @@ static const struct web_route *web_gate(const struct web *w, http_request *rq, i
 					 "Go to sign in");
 		return NULL;
 	}
-	if (u && !access_role_may(u->role, u->agency, r->action)) {
+	/* The first gate: one service call decides and, refused, audits the try (r-tidy34), naming what was asked. */
+	const struct access_route_ask ask = {.role = u ? u->role : NULL, .agency = u ? u->agency : NULL,
+					     .act = r->action, .method = m, .pattern = r->key.pattern, .path = p,
+					     .id = ids[0], .actor = u ? u->actor : NULL,
+					     .answerable = u && web_request_vouched(w, rq)};
+	if (u && access_route_decided(w->q, &ask) != ACCESS_ROUTE_ALLOWED) {
 		char msg[256];
 		snprintf(msg, sizeof msg,
 			 "Your role (%s) does not include this page. If your work needs it, ask your manager or your "

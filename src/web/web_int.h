@@ -109,6 +109,9 @@ bool web_same_origin(const struct web *w, http_request *rq);
  * same-origin), headers a page of another site cannot set; false when it says nothing. For a refused upload
  * declared over the limit, whose CSRF token is never read (web/recordings_pages.c upload_refused). */
 bool web_origin_vouched(const struct web *w, http_request *rq);
+/* Whether a signed-in person's refused request may be audited in her name: a form vouched for (above), a page
+ * not said to come from another site (web.c, r-tidy34). */
+bool web_request_vouched(const struct web *w, http_request *rq);
 
 /* ---- recording an event from a page ---- */
 

@@ -259,7 +259,7 @@ void web_alerts_page(const struct web *w, http_request *rq)
 							 "selected", strcmp(states[i][0], state) == 0));
 	json_t *view = json_pack("{s:s, s:b, s:s, s:o}", "title", "Alerts", "nav_alerts", 1, "owner", "", "state_options",
 				 options);
-	if (owner && !web_text_ok(owner, STORE_USER_MAX, false)) {
+	if (owner && !alerts_owner_text_ok(owner)) { /* the API's validation too (r-tidy34) */
 		if (text_utf8_valid(owner, strlen(owner)))
 			json_object_set_new(view, "owner", json_string(owner));
 		web_add_error(view, "owner", "owner",

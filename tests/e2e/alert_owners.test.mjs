@@ -173,3 +173,25 @@ describe('a team manager reads their own team\'s part of a worker\'s caseload', 
     assert.equal(r.status, 403);
   });
 });
+
+// r-tidy34: a malformed owner (a newline, a byte that is no UTF-8, a tab, a control character, past 64 characters)
+// is 400 naming the field on the API as on the page: one validation (alerts_owner_text_ok) both call. Before, the API
+// took a newline or "%FF" on to the decision: 403 for a person (not theirs), 200 and nothing for a system.
+test('a malformed owner is 400 naming the field, on the API as on the page', async () => {
+  const token = await apiSignIn('o.worker');
+  const cookie = await webSignIn('o.worker');
+  for (const owner of ['a%0Ab', '%FF', 'o.worker%0A', 'a%09b', 'a%0Db', 'a%01b', 'x'.repeat(65), 'team%3Anorth%0A']) {
+    const page = await request(`${url}/alerts?owner=${owner}`, { headers: { cookie } });
+    assert.equal(page.status, 400, `page ${owner}`);
+    assert.match(page.text, /The owner must be a username or team code/, `page ${owner}`);
+    for (const [who, t] of [['a person', token], ['a system', area.tokens.social_care]]) {
+      const api = await request(`${url}/api/v1/alerts?owner=${owner}`, { token: t });
+      assert.equal(api.status, 400, `API, ${who}, ${owner}: ${api.text}`);
+      assert.equal(api.json.error.field, 'owner', `API, ${who}, ${owner}`);
+    }
+  }
+  // and well-formed owners are as before: hers 200, another's 403 (the decision's), a system's any owner's
+  assert.equal((await request(`${url}/api/v1/alerts?owner=o.worker`, { token })).status, 200);
+  assert.equal((await request(`${url}/api/v1/alerts?owner=o.mash`, { token })).status, 403);
+  assert.equal((await request(`${url}/api/v1/alerts?owner=${'é'.repeat(30)}`, { token: area.tokens.social_care })).status, 200);
+});

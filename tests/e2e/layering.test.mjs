@@ -94,6 +94,12 @@ before(() => {
     'static int h(void) { return children_viewers_read_decided(0, 0, 0, 0) + alerts_list_decided(0, 0, 0, 0); }', // fine
     'static int k(void) { return children_may_see_viewers_of(0); }', // the link from an audited read's decision: fine
   ].join('\n'));
+  // The role gate decided by an edge alone (r-tidy34): the bare policy called, a token's scope taken as a pointer.
+  write('src/web/bad_gate.c', [
+    'static int f(void) { return access_role_may(0, 0, 0); }', // line 1
+    'static int (*const g)(void) = access_system_may;', // line 2
+    'static int h(void) { return access_route_decided(0, 0) + access_role_offers(0, 0, 0); }', // audited, or a link: fine
+  ].join('\n'));
   // Mentions that are not violations: in comments, in prose, in the places the rules allow.
   write('src/web/fine_edge.c', [
     '/* time(NULL) and store_close(st) in a comment, and "SELECT id FROM person" too */',
@@ -123,6 +129,8 @@ test('one violation of each rule fails the check, each named by file:line and ru
     'src/store/bad_now.c:2: sql-clock-outside-clock',
     'src/web/bad_edge.c:2: edge-includes-store',
     'src/web/bad_edge.c:5: edge-calls-store',
+    'src/web/bad_gate.c:1: edge-route-unaudited',
+    'src/web/bad_gate.c:2: edge-route-unaudited',
     'src/web/bad_read_more.c:1: edge-includes-service-int',
     'src/web/bad_read_more.c:2: edge-read-unaudited',
     'src/web/bad_read_more.c:3: edge-read-unaudited',
@@ -132,7 +140,7 @@ test('one violation of each rule fails the check, each named by file:line and ru
     'src/web/bad_write.c:4: edge-write-unaudited',
   ]);
   assert.match(r.out, /src\/web\/bad_edge\.c:5: edge-calls-store: .*\(store_close\)/);
-  assert.match(r.out, /^layering: 0 passed, 10 failed$/m);
+  assert.match(r.out, /^layering: 0 passed, 11 failed$/m);
 });
 
 test('an allow entry silences what it names and nothing else', () => {
@@ -164,12 +172,13 @@ test('with every violation allowed the check passes, stale entries printed as no
     'edge-read-unaudited  src/api/bad_read.c  *                     fake',
     'edge-read-unaudited  src/web/bad_read_more.c  *                fake',
     'edge-includes-service-int  src/web/bad_read_more.c  ../service/service_int.h  fake',
+    'edge-route-unaudited  src/web/bad_gate.c  *                    fake',
     'time-outside-clock   src/web/gone.c          *                 the file is gone: stale',
   ].join('\n'));
   assert.equal(r.status, 0, r.out + r.err);
-  assert.match(r.out, /notice: .*:14: time-outside-clock src\/web\/gone\.c \* allows nothing any more/);
-  assert.match(r.out, /^layering: 18 known exceptions .*, 0 new violations$/m);
-  assert.match(r.out, /^layering: 10 passed, 0 failed$/m);
+  assert.match(r.out, /notice: .*:15: time-outside-clock src\/web\/gone\.c \* allows nothing any more/);
+  assert.match(r.out, /^layering: 20 known exceptions .*, 0 new violations$/m);
+  assert.match(r.out, /^layering: 11 passed, 0 failed$/m);
 });
 
 test('an allow entry without a reason, or naming no rule, is refused', () => {

@@ -515,10 +515,20 @@ test('every write that takes a child, an alert or a contact answers for hers as 
   const written = auditRows(area.db, { action: 'access.refused' }).filter((e) => e.id > mark).reverse();
   const actorIs = (e, who) => (who.startsWith('token ') ? e.actor.startsWith('client:') && e.actor.endsWith(`:${who.slice(6)}`)
     : e.actor.startsWith('user:') && e.actor.endsWith(`:${who.split(' ')[1]}`));
+  // r-tidy34: a write refused by the role policy writes the role gate's entry: on the child asked (`child:ID`, a
+  // child's route) or the route, "ACTION refused by role: ROLE; POST PATH"
+  const byRoleEntry = (s) => {
+    const path = s.url.split('?')[0];
+    const pattern = path.replace(/\/[0-9]+/g, '/{id}');
+    return { object: /^\/(api\/v1\/)?children\/\{id\}/.test(pattern) ? `child:${/\/([0-9]+)/.exec(path)[1]}` : `route:POST ${pattern}`,
+      detail: new RegExp(` refused by role: [a-z_' ]+; POST ${path.replace(/[?.]/g, '\\$&')}$`) };
+  };
   let k = 0;
   for (const s of sent) {
     const e = written[k];
-    if (e && actorIs(e, s.who) && e.object === `${s.kind}:${s.id}` && e.detail.startsWith(`${s.action} refused: `)) {
+    const want = s.byRole ? byRoleEntry(s) : null;
+    if (e && actorIs(e, s.who) && (want ? e.object === want.object && want.detail.test(e.detail)
+      : e.object === `${s.kind}:${s.id}` && e.detail.startsWith(`${s.action} refused: `))) {
       s.entry = e;
       k++;
     }
@@ -537,15 +547,16 @@ test('every write that takes a child, an alert or a contact answers for hers as 
   }
   assert.deepEqual(unlike, [], `${unlike.length} refused writes audited otherwise for her id than for none`);
   // r-review50: alike is not enough (two tries that both wrote nothing are alike): every write refused by the
-  // decision about the id (403, or 404 for an agency's system) has its entry; only a role refused by the role
-  // policy and a body refused for its shape (400, 415) are not audited as refusals (SECURITY.md "Refused writes").
+  // decision about the id (403, or 404 for an agency's system) has its entry, and (r-tidy34) every write refused by
+  // the role policy the role gate's; only a body refused for its shape (400, 415) is not audited as a refusal
+  // (SECURITY.md "Refused writes").
   const byRoute = {};
   for (const s of sent) {
     const k = `${s.who.split(' ')[0]} ${s.status}${s.byRole ? ' role' : ''} ${s.entry ? 'entry' : 'none'} ${s.url.replace(/[0-9]+/g, 'N').split('?')[0]}`;
     byRoute[k] = (byRoute[k] ?? 0) + 1;
   }
   t.diagnostic(`refused writes by answer and route: ${JSON.stringify(byRoute)}`);
-  const unaudited = Object.keys(byRoute).filter((k) => / (403|404) none /.test(k));
+  const unaudited = Object.keys(byRoute).filter((k) => / (403|404)( role)? none /.test(k));
   assert.deepEqual(unaudited, [], 'refused writes with no entry');
   assert.ok(k >= 100, `${k} refused writes audited`);
   assert.equal(runCli(['audit', 'verify', '--db', dbUrl(area.db)], { check: false }).status, 0);
@@ -613,8 +624,13 @@ test('merged into the child only health knows, then the merge undone: outside he
   assert.deepEqual(ids.leaks, [], `${ids.leaks.length} answers tell her ids from none`);
   // r-ntk31: undoing her merge again, outside health, is refused as a merge that is not there is, and each refusal
   // writes one access.refused entry on the merge asked, naming no child: alike for her merge and an empty id but
-  // for the id (a role refused by the role policy writes none, for either).
+  // for the id (r-tidy34: a role refused by the role policy writes the role gate's entry, on the route, queued and not
+  // waited for: each try is followed by a read whose answer waits for its own entry, left out).
   const csrf = {};
+  const barrier = async () => {
+    const r = await request(`${server.url}/api/v1/notices`, { token: apiTokens['demo.dpo'] });
+    assert.equal(r.status, 200, r.text);
+  };
   const unlike = [];
   let audited = 0;
   for (const who of callers().filter((w) => agencyOf(w) !== 'health')) {
@@ -629,17 +645,27 @@ test('merged into the child only health knows, then the merge undone: outside he
         token: web ? undefined : (surface === 'api' ? apiTokens[u] : tokens[u]),
         body: web ? new URLSearchParams({ csrf_token: csrf[u], review_id: '1', undo_reason: 'RT31 two girls after all' }).toString()
           : JSON.stringify({ reason: 'RT31 two girls after all' }) });
+      await barrier();
       const entries = auditRows(area.db, { limit: 10 }).filter((e) => e.id > mark).reverse();
+      assert.equal(entries.pop()?.action, 'notices.read', 'the barrier\'s entry is the newest');
       return { answer: idless(`${r.status} ${told(r.headers)}\n${plain(r.text)}`, url),
-        entries: entries.map((e) => `${e.actor} ${e.action} ${e.child_id} ${e.object.replace(String(id), 'ID')} ${e.detail.replace(String(id), 'ID')}`) };
+        // the id where it stands for the merge (r-tidy34: a route's "/api/v1" is no merge 1)
+        entries: entries.map((e) => `${e.actor} ${e.action} ${e.child_id} ${e.object.replace(`merge:${id}`, 'merge:ID')} ${
+          e.detail.replace(`merge ${id}`, 'merge ID').replace(`/merges/${id}/`, '/merges/ID/')}`) };
     };
     const a = await tryUndo(merge);
     const b = await tryUndo(NOBODY);
     if (a.answer !== b.answer) unlike.push(`${who}: ${firstDifference(b.answer, a.answer)}`);
     if (JSON.stringify(a.entries) !== JSON.stringify(b.entries)) unlike.push(`${who}: ${a.entries} against ${b.entries}`);
     if (a.entries.length) {
-      assert.deepEqual(a.entries.map((e) => e.split(' ').slice(1).join(' ')), ['access.refused 0 merge:ID person.unmerge refused: merge ID'], who);
-      audited++;
+      const byRole = `access.refused 0 route:POST ${web ? '' : '/api/v1'}/merges/{id}/undo link.review refused by role: `;
+      const entry = a.entries.map((e) => e.split(' ').slice(1).join(' '));
+      if (entry.length === 1 && entry[0].startsWith(byRole)) {
+        assert.match(entry[0], new RegExp(`; POST ${web ? '' : '/api/v1'}/merges/ID/undo$`), who);
+      } else {
+        assert.deepEqual(entry, ['access.refused 0 merge:ID person.unmerge refused: merge ID'], who);
+        audited++;
+      }
     }
   }
   assert.deepEqual(unlike, [], `${unlike.length} undos of her merge told from none`);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
-import { addPerson, alertRows, auditEntries, auditRows, dbUrl, freshArea, isoSeconds, now, removeDir, request, runCli,
+import { addPerson, alertRows, auditEntries, auditRows, createToken, dbUrl, freshArea, isoSeconds, now, removeDir, request, runCli,
   signedInPeople, startServer, ukDate } from './lib.mjs';
 
 const PASSWORD = 'a clinic is not a register';
@@ -796,7 +796,7 @@ test('a refused write writes one access.refused entry, whatever the id holds, an
 });
 
 // r-review50 (review of r-ntk30): who is not let in writes nothing. A refused write is audited only once the caller is
-// known, allowed by their role and the form is this service's: no session, no token, a role without the page, a
+// known and the form is this service's (r-tidy34: a role refused by the role gate is audited then too, below): no session, no token, a role without the page, a
 // form from another site, a body refused for its shape and an id too long to be one are refused as before and
 // leave the audit as it was, so none of them is a way to fill it. (The entry a refused write writes is one line of
 // fixed size whatever the caller sends: the id is a number, the rest the server's words.)
@@ -821,11 +821,13 @@ test('a write refused before anyone or anything is decided writes nothing to the
       headers: { 'content-type': 'application/json' }, body: '{}' })],
     ['a bad token', () => request(`${server.url}/api/v1/children/${NOBODY}/recordings?filename=a.mp3`, { method: 'POST',
       token: 'sgt_' + 'A'.repeat(43), headers: { 'content-type': 'audio/mpeg' }, body: Buffer.from('ID3 RV50') })],
-    ['the LADO, a concern', () => form(`/children/${NOBODY}/concerns`, { cookie: cookie['lee.lado'], origin: server.url },
-      { csrf_token: csrf['lee.lado'], summary: 'x' })],
-    ['the analyst, an upload', () => request(`${server.url}/children/${NOBODY}/recordings?filename=a.mp3`, { method: 'POST',
-      headers: { cookie: cookie['oa.analyst'], origin: server.url, 'content-type': 'multipart/form-data; boundary=RV50' },
-      body: '--RV50--\r\n' })],
+    // r-tidy34: a role without the page is now audited when the browser vouches for the form (the role gate's test
+    // below); from another site, or saying nothing, it still writes nothing
+    ['the LADO, a concern from another site', () => form(`/children/${NOBODY}/concerns`,
+      { cookie: cookie['lee.lado'], origin: 'https://evil.example' }, { csrf_token: csrf['lee.lado'], summary: 'x' })],
+    ['the analyst, an upload that says nothing', () => request(`${server.url}/children/${NOBODY}/recordings?filename=a.mp3`,
+      { method: 'POST', headers: { cookie: cookie['oa.analyst'], 'content-type': 'multipart/form-data; boundary=RV50' },
+        body: '--RV50--\r\n' })],
     ['another site', () => form(`/children/${NOBODY}/concerns`, { cookie: cookie['sam.worker'], origin: 'https://evil.example' },
       { csrf_token: csrf['sam.worker'], summary: 'x' })],
     ['another site, an upload', () => request(`${server.url}/children/${NOBODY}/recordings?filename=a.mp3`, { method: 'POST',
@@ -1046,5 +1048,105 @@ test('a refused viewers read or list of another owner\'s alerts writes one acces
     assert.ok(e.actor.endsWith(`:${who}`), e.actor);
     assert.ok(!e.detail.includes('Winifred') && !e.object.includes('Winifred'), 'what was typed as the owner stays out');
   }
+  assert.equal(runCli(['audit', 'verify', '--db', dbUrl(area.db)], { check: false }).status, 0);
+});
+
+// r-tidy34: a refusal by the role gate (a role that may not use the route at all, decided from the headers before
+// any id is looked at) wrote no entry, where a refusal decided on the child writes one. Now one service call decides
+// and audits it (service/access.h access_route_decided): one `access.refused` entry a try, for a signed-in person
+// (page and API) and an agency's token, naming what was asked (`child:ID` on a child's route, else the route),
+// naming no child; none for no session, a bad cookie or token, or a request a page of another site could make. The
+// entry is queued and not waited for (the 403 goes at once, as before): each try is followed by a read whose answer
+// waits for its own entry (the DPO's notices), and the write queue runs in order. Failed before (0 entries).
+test('a refusal by the role gate writes one access.refused entry naming what was asked; a cross-site one none', async () => {
+  const kid = (await send('police', { given_name: 'Rhiannon', family_name: 'Gatekept', dob: '2012-04-04',
+    postcode: 'LS17 1AA', address: '9 Station Close' }, { source_ref: 'TIDY34-1', kind: 'police_callout',
+    occurred_at: isoSeconds(now() - 2 * DAY), summary: 'TIDY34' })).child_id;
+  const who = ['pc.police', 'sid.school', 'ada.admin', 'lee.lado', 'oa.analyst', 'dee.dpo'];
+  const cookie = {};
+  const csrf = {};
+  const tokens = {};
+  for (const u of who) { // signed in first: no sign-in entries below
+    cookie[u] = await people.cookie(u);
+    csrf[u] = await people.csrf(u);
+    tokens[u] = await apiToken(u);
+  }
+  const dpoToken = tokens['dee.dpo'];
+  const readOnly = createToken(area.db, 'social_care', 'tidy34 reads alerts', ['alerts:read']); // no alerts:write
+  const vouched = { 'sec-fetch-site': 'same-origin' };
+  const get = (u, path, headers = vouched) => () => request(`${server.url}${path}`, { headers: { cookie: cookie[u], ...headers } });
+  const form = (u, path, headers) => () => request(`${server.url}${path}`, { method: 'POST',
+    body: new URLSearchParams({ csrf_token: csrf[u], summary: 'x' }),
+    headers: { cookie: cookie[u], 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+  const api = (token, path, method = 'GET') => () => request(`${server.url}${path}`, { method, token,
+    ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}) });
+  const token = (u) => tokens[u];
+  const refused = (object, detail) => ({ action: 'access.refused', child_id: 0, object, detail });
+  // [what, ask, status, actor's end, the entry (null: none)]
+  const tries = [
+    ['police, who has looked (page)', get('pc.police', `/children/${kid}/viewers`), 403, ':pc.police',
+      refused(`child:${kid}`, `viewers refused by role: police_officer; GET /children/${kid}/viewers`)],
+    ['police, who has looked, an address typed', get('pc.police', `/children/${NOBODY}/viewers`, { 'sec-fetch-site': 'none' }), 403,
+      ':pc.police', refused(`child:${NOBODY}`, `viewers refused by role: police_officer; GET /children/${NOBODY}/viewers`)],
+    ['police, who has looked (API)', api(token('pc.police'), `/api/v1/children/${kid}/viewers`), 403, ':pc.police',
+      refused(`child:${kid}`, `viewers refused by role: police_officer; GET /api/v1/children/${kid}/viewers`)],
+    ['a teacher, another owner\'s alerts (page)', get('sid.school', '/alerts?owner=sam.worker'), 403, ':sid.school',
+      refused('route:GET /alerts', 'alerts refused by role: school_dsl; GET /alerts')],
+    ['a teacher, another owner\'s alerts (API)', api(token('sid.school'), '/api/v1/alerts?owner=sam.worker'), 403, ':sid.school',
+      refused('route:GET /api/v1/alerts', 'alerts refused by role: school_dsl; GET /api/v1/alerts')],
+    ['the administrator, a child\'s record', get('ada.admin', `/children/${kid}`), 403, ':ada.admin',
+      refused(`child:${kid}`, `child.read refused by role: admin; GET /children/${kid}`)],
+    ['the DPO, the administration', get('dee.dpo', '/admin/users'), 403, ':dee.dpo',
+      refused('route:GET /admin/users', 'admin refused by role: dpo; GET /admin/users')],
+    ['the LADO, a concern (a form)', form('lee.lado', `/children/${kid}/concerns`, { origin: server.url }), 403, ':lee.lado',
+      refused(`child:${kid}`, `concern.record refused by role: lado; POST /children/${kid}/concerns`)],
+    ['the analyst, an upload', () => request(`${server.url}/children/${NOBODY}/recordings?filename=a.mp3`, { method: 'POST',
+      headers: { cookie: cookie['oa.analyst'], origin: server.url, 'content-type': 'multipart/form-data; boundary=TD34' },
+      body: '--TD34--\r\n' }), 403, ':oa.analyst',
+    refused(`child:${NOBODY}`, `recordings refused by role: oversight_analyst; POST /children/${NOBODY}/recordings`)],
+    ['police, acting on an alert (API)', api(token('pc.police'), '/api/v1/alerts/77/acknowledge', 'POST'), 403, ':pc.police',
+      refused('route:POST /api/v1/alerts/{id}/acknowledge', 'alerts refused by role: police_officer; POST /api/v1/alerts/77/acknowledge')],
+    ['education\'s system, the alerts', api(area.tokens.education, '/api/v1/alerts'), 403, ':education',
+      refused('route:GET /api/v1/alerts', 'alerts refused by role: agency\'s system; GET /api/v1/alerts')],
+    ['police\'s system, who has looked', api(area.tokens.police, `/api/v1/children/${kid}/viewers`), 403, ':police',
+      refused(`child:${kid}`, `viewers refused by role: agency's system; GET /api/v1/children/${kid}/viewers`)],
+    ['a token without the scope, acting on an alert', api(readOnly, '/api/v1/alerts/77/acknowledge', 'POST'), 403, ':social_care',
+      refused('route:POST /api/v1/alerts/{id}/acknowledge', 'alerts refused by scope: needs alerts:write; POST /api/v1/alerts/77/acknowledge')],
+    // nothing written: nobody known, or a request a page of another site could make
+    ['no session', () => request(`${server.url}/children/${kid}/viewers`), 303, null, null],
+    ['a bad cookie', () => request(`${server.url}/children/${kid}/viewers`, { headers: { cookie: 'sg_session=nonsense' } }), 303, null, null],
+    ['no token', api(undefined, `/api/v1/children/${kid}/viewers`), 401, null, null],
+    ['a bad token', api('sgt_' + 'A'.repeat(43), `/api/v1/children/${kid}/viewers`), 401, null, null],
+    ['same-site page', get('pc.police', `/children/${kid}/viewers`, { 'sec-fetch-site': 'same-site' }), 403, null, null],
+    ['cross-site page', get('pc.police', `/children/${kid}/viewers`, { 'sec-fetch-site': 'cross-site' }), 403, null, null],
+    ['another site\'s Origin', get('pc.police', `/children/${kid}/viewers`, { origin: 'https://evil.example' }), 403, null, null],
+    ['a form from another site', form('lee.lado', `/children/${kid}/concerns`, { origin: 'https://evil.example' }), 403, null, null],
+    ['a form, Origin null', form('lee.lado', `/children/${kid}/concerns`, { origin: 'null' }), 403, null, null],
+    ['a form that says nothing', form('lee.lado', `/children/${kid}/concerns`, {}), 403, null, null],
+  ];
+  const start = auditEntries(area.db);
+  let expected = 0;
+  for (const [what, ask, status, actor, entry] of tries) {
+    const before = auditEntries(area.db);
+    const r = await ask();
+    assert.equal(r.status, status, `${what}: ${r.text.slice(0, 300)}`);
+    const barrier = await request(`${server.url}/api/v1/notices`, { token: dpoToken });
+    assert.equal(barrier.status, 200, barrier.text);
+    const rows = auditRows(area.db, { limit: 2 });
+    assert.equal(rows[0].action, 'notices.read', `${what}: the barrier's entry is the newest`);
+    assert.equal(auditEntries(area.db) - before, entry ? 2 : 1, `${what}: ${entry ? 'one entry' : 'no entry'}`);
+    expected += entry ? 2 : 1;
+    if (entry) {
+      const e = rows[1];
+      assert.deepEqual({ action: e.action, child_id: e.child_id, object: e.object, detail: e.detail }, entry, what);
+      assert.ok(e.actor.endsWith(actor), `${what}: ${e.actor}`);
+    }
+  }
+  assert.equal(auditEntries(area.db) - start, expected);
+  // the page's answer is the role's, the same as before for every child: her id and an empty one alike
+  const a = await get('pc.police', `/children/${kid}/viewers`)();
+  const b = await get('pc.police', `/children/${NOBODY}/viewers`)();
+  assert.equal(a.status, 403);
+  assert.equal(a.text, b.text);
   assert.equal(runCli(['audit', 'verify', '--db', dbUrl(area.db)], { check: false }).status, 0);
 });
