@@ -1957,6 +1957,37 @@ static void clustering_lone_record_reaching_one_child(void **state)
 	linkage_result_free(&res);
 }
 
+/* as_heard (round 31a), for lone_reach: Corey Ellis's police record "Correy" and his A&E record "Coree", both as heard,
+ * no birthday, no number, at his home. Each pairs with the other as well as with Corey's records, so neither reaches
+ * his component only, and lone_reach left both apart. The other is a record of the same kind (no identifier, no name
+ * children are known by) that reaches Corey only: it offers no other child, and both join (apart without the rule). */
+static void clustering_two_records_as_heard_reach_one_child(void **state)
+{
+	(void)state;
+	struct linkage_rec r[5];
+	r[0] = rec("Corey", "Noah", "Ellis", "2011-12-05", "M", "HX1 2FZ", "3 Mill Lane", "9434765919", "");
+	r[1] = rec("Corey", "Noah", "Ellis", "2011-12-05", "M", "HX1 2FZ", "3 Mill Lane", "9434765919", "");
+	r[2] = rec("Corey", "", "Ellis", "2011-12-05", "M", "HX1 2FZ", "3 Mill Lane", "", "");
+	r[3] = rec("Correy", "", "Ellis", "", "M", "HX1 2FZ", "3 Mill Lane", "", "");
+	r[4] = rec("Coree", "", "Ellis", "", "M", "HX1 2FZ", "", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_true(m.refuse & LINKAGE_REFUSE_AS_HEARD);
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	for (int i = 1; i < 5; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	linkage_result_free(&res);
+	m.refuse &= ~LINKAGE_REFUSE_AS_HEARD;
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[2], res.cluster[0]);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	assert_int_not_equal(res.cluster[4], res.cluster[0]);
+	linkage_result_free(&res);
+}
+
 /* as_heard (round 31a). Maryam Ali's school calls her Marie (one record "Marie Maryam"), her GP and social worker
  * write her NHS number, the social worker spelling her "Maaryaam" as heard. The school's "Marie" and the social
  * worker's "Maaryaam" are unrelated names of one family and birthday: a hard "twins" edge, which held the school's
@@ -2469,6 +2500,7 @@ int main(void)
 		cmocka_unit_test(clustering_given_written_apart),
 		cmocka_unit_test(clustering_lone_record_reaching_one_child),
 		cmocka_unit_test(clustering_spelling_as_heard_judges_twins_edge),
+		cmocka_unit_test(clustering_two_records_as_heard_reach_one_child),
 		cmocka_unit_test(clustering_names_judged_between_disjoint_components),
 		cmocka_unit_test(clustering_birthdays_judged_between_components),
 		cmocka_unit_test(clustering_middle_name_lifts_only_its_own_edge),
