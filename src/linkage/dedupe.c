@@ -2240,8 +2240,9 @@ static bool weak_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t
  * that x's weak link l would join, may be set aside. lone_reach asks that x pair with A's records only, because
  * another child's records beside x could make x that child's. But a record written as heard (a police officer's or
  * A&E's spelling, often no date) also pairs above the review threshold with other children of a like name in the
- * area (style d seed 1 at 80k: of 2,776 refusals for a pair elsewhere, 1,686 such a pair, one child's; 4 refusals
- * of two children's, none twins). Such a pair offers x another child only within the link threshold's odds of the
+ * area (style d seed 1 at 80k: of 2,776 refusals for a pair elsewhere, 1,686 for a pair with another identified child,
+ * another family's 1,280 and a brother's or sister's 406, all one child's merges; 4 refusals of two children's merges,
+ * none twins). Such a pair offers x another child only within the link threshold's odds of the
  * link: a pair's weight is the model's log2 likelihood ratio of one child, so l->weight - w >= link_w says A's
  * child is that much likelier than y's (the `stray` rule's test between two components). Only where the model's
  * weights can tell the two children apart, and where a twin's or a sibling's pieces cannot be what y is:
@@ -2276,7 +2277,7 @@ static bool reach_far(struct uf *u, const struct linkage_rec *recs, const struct
  * A only: without an identifier, of a name no identified child is known by (build_main_names), pairing at or above
  * the review threshold with A's records and x and no other record. Two police or A&E records of one child written
  * as heard pair with each other as well as with the child (style d seed 1 at 80k: 945 of the 1,712 refusals left
- * after reach_far, one child's). A second record of the kind offers x no other child: were the two a twin's, that
+ * after a first form of reach_far, one child's merges). A second record of the kind offers x no other child: were the two a twin's, that
  * twin's own records would pair with them, as lone_reach asks of x. Read from the records' pairs only (not y's
  * component), so that the clusters do not depend on the threads. */
 static bool reach_also(struct uf *u, const struct linkage_rec *recs, uint32_t A, uint32_t x, uint32_t y)
