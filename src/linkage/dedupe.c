@@ -1577,6 +1577,7 @@ struct uf {
 	const struct name_pairs *pairs; /* what the input says of two names together (name_pairs) */
 	const uint32_t *reach_off, *reach_to; /* lone_reach: per record without an identifier, the records it pairs with
 	                                       * at or above the review threshold (reach_index); NULL when off */
+	const float *reach_w; /* as_heard: each such pair's weight (reach_index) */
 	const uint32_t *comp; /* each record's component of cluster_parts (NULL with one part): a record of another
 	                       * lies in another part, whose union-find this part does not read */
 };
@@ -1652,6 +1653,34 @@ static bool edge_judged(struct uf *u, const struct linkage_rec *recs, uint32_t r
 		y = t;
 	}
 	return holds_name(u, recs, ry, &recs[x]) || holds_name(u, recs, rx, &recs[y]);
+}
+
+static bool spells_held(struct uf *u, const struct linkage_rec *recs, uint32_t root, const struct linkage_rec *y);
+
+/* as_heard (round 31a, bit 28): a "twins" edge (not a "sex" one) is judged as edge_judged judges it when one
+ * component holds a spelling of the other record's name (spells_held: variant, close or phonetic) and that name is
+ * no name identified children are known by (build_main_names: a name as heard, a slip). Maryam Ali's school calls
+ * her Marie ("Marie Maryam Ali" now and then) and her social worker wrote "Maaryaam": her school component holds
+ * Marie and Maryam, her health component Maryam and Maaryaam, and the edge between Marie and Maaryaam (unrelated
+ * names, one family and birthday) refused every link between the two. Maaryaam spells a name the school component
+ * holds, so the edge adds the pair (Marie, Maryam) that the component has already accepted, as an equal name does;
+ * whether the two components are one child is then every other rule's (names, identifiers, possible twins). Style
+ * d seed 1 at 80k: 1,574 refusals by a twins edge, all between one child's records. A name children are known by
+ * may be a twin's own, one letter from her twin's (Oluwaseun's one social-care record beside his twin Joluwaseun's
+ * records, one of which calls him by his middle name: without the condition it joined them at a million); and a
+ * "sex" edge says two children whatever the names (Soubredrayth and his twin sister Soubredraytha, style b:
+ * docs/BENCHMARKS.md, "Round 31a"). */
+static bool edge_heard(struct uf *u, const struct linkage_rec *recs, uint32_t rx, uint32_t ry, uint32_t x, uint32_t y)
+{
+	if (!(u->refuse & LINKAGE_REFUSE_AS_HEARD) || !u->mains)
+		return false;
+	if (uf_find(u, x) != rx) {
+		uint32_t t = x;
+		x = y;
+		y = t;
+	}
+	return (!name_in_use(u->mains, recs[x].given_h) && spells_held(u, recs, ry, &recs[x])) ||
+	       (!name_in_use(u->mains, recs[y].given_h) && spells_held(u, recs, rx, &recs[y]));
 }
 
 static bool set_has(const uint32_t *set, size_t max, uint32_t h)
@@ -2048,6 +2077,7 @@ static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t r
 		if (!idmatch && uf_find(u, u->edge_to[e]) == other &&
 		    !(u->edge_kind[e] == 1 && edge_bridged(u, recs, ra, rb, u->edge_from[e], u->edge_to[e])) &&
 		    !(u->edge_kind[e] && edge_judged(u, recs, from, other, u->edge_from[e], u->edge_to[e])) &&
+		    !(u->edge_kind[e] == 1 && edge_heard(u, recs, from, other, u->edge_from[e], u->edge_to[e])) &&
 		    !(u->edge_kind[e] == 1 && twin_level &&
 		      edge_spelled(u, recs, from, other, u->edge_from[e], u->edge_to[e])))
 			return true;
@@ -2206,6 +2236,66 @@ static bool weak_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t
 	return *twins;
 }
 
+/* as_heard (round 31a, bit 28), for lone_reach: whether x's pair with y (weight w), a record outside the component A
+ * that x's weak link l would join, may be set aside. lone_reach asks that x pair with A's records only, because
+ * another child's records beside x could make x that child's. But a record written as heard (a police officer's or
+ * A&E's spelling, often no date) also pairs above the review threshold with other children of a like name in the
+ * area (style d seed 1 at 80k: of 2,776 refusals for a pair elsewhere, 1,686 for a pair with another identified child,
+ * another family's 1,280 and a brother's or sister's 406, all one child's merges; 4 refusals of two children's merges,
+ * none twins). Such a pair offers x another child only within the link threshold's odds of the
+ * link: a pair's weight is the model's log2 likelihood ratio of one child, so l->weight - w >= link_w says A's
+ * child is that much likelier than y's (the `stray` rule's test between two components). Only where the model's
+ * weights can tell the two children apart, and where a twin's or a sibling's pieces cannot be what y is:
+ * - y carries a valid identifier itself (an identified child's record; y's component is not read, which another
+ *   part of the clustering may hold: the clusters must not depend on the threads), or y's family name is unrelated
+ *   to the link's record of A (another family's child: a twin or a sibling without a number is written under the
+ *   family's name, or a related one);
+ * - y is of no possible twin of A (twin_family with the link's record of A and A's named records: twins share the
+ *   family name, the home and the birthday, so their weights differ by the name alone, which `stray_name` found
+ *   outweighed by which records carry the address).
+ * A record without an identifier under the family's name still holds x back. No constant: the odds are the link
+ * threshold's. */
+static bool reach_far(struct uf *u, const struct linkage_rec *recs, const struct scored *l, uint32_t A, uint32_t x,
+		      uint32_t y, float w)
+{
+	double lt = u->model->link_threshold, link_w = lt > 0 && lt < 1 ? log2(lt / (1.0 - lt)) : 0;
+	if (!((double)l->weight - (double)w >= link_w))
+		return false;
+	uint32_t own = l->a == x ? l->b : l->a;
+	linkage_gamma g = linkage_compare(&recs[own], &recs[y]);
+	if (unidentified(&recs[y]) && linkage_gamma_level(g, LF_FAMILY) != LN_ELSE)
+		return false;
+	if (twin_family(g))
+		return false;
+	for (int i = 0; i < UF_NAMES && u->names[A][i] != UINT32_MAX; i++)
+		if (twin_family(linkage_compare(&recs[u->names[A][i]], &recs[y])))
+			return false;
+	return true;
+}
+
+/* as_heard, for lone_reach: whether y, a record x pairs with outside A, is another record of x's kind that reaches
+ * A only: without an identifier, of a name no identified child is known by (build_main_names), pairing at or above
+ * the review threshold with A's records and x and no other record. Two police or A&E records of one child written
+ * as heard pair with each other as well as with the child (style d seed 1 at 80k: 945 of the 1,712 refusals left
+ * after a first form of reach_far, one child's merges). A second record of the kind offers x no other child: were the two a twin's, that
+ * twin's own records would pair with them, as lone_reach asks of x. Read from the records' pairs only (not y's
+ * component), so that the clusters do not depend on the threads. */
+static bool reach_also(struct uf *u, const struct linkage_rec *recs, uint32_t A, uint32_t x, uint32_t y)
+{
+	if (!unidentified(&recs[y]) || name_in_use(u->mains, recs[y].given_h))
+		return false;
+	bool to_a = false;
+	for (uint32_t k = u->reach_off[y]; k < u->reach_off[y + 1]; k++) {
+		uint32_t z = u->reach_to[k];
+		if (z == x)
+			continue;
+		if ((u->comp && u->comp[z] != u->comp[x]) || uf_find(u, z) != A)
+			return false;
+		to_a = true;
+	}
+	return to_a;
+}
+
 /* lone_reach (round 30a): a weak link between a lone record x without an identifier and a component A that holds
  * one (a valid NHS number or UPN), refused by weak_conflict at the link threshold's odds. Those odds are asked
  * because a weak link says nothing of which child of a family x is, and twins share the family's evidence; but
@@ -2241,7 +2331,9 @@ static bool lone_reach(struct uf *u, const struct linkage_rec *recs, const struc
 		return false;
 	for (uint32_t k = u->reach_off[x]; k < u->reach_off[x + 1]; k++) {
 		uint32_t y = u->reach_to[k];
-		if ((u->comp && u->comp[y] != u->comp[x]) || uf_find(u, y) != A)
+		bool in_a = !(u->comp && u->comp[y] != u->comp[x]) && uf_find(u, y) == A;
+		if (!in_a && !((u->refuse & LINKAGE_REFUSE_AS_HEARD) &&
+			       (reach_far(u, recs, l, A, x, y, u->reach_w[k]) || reach_also(u, recs, A, x, y))))
 			return false;
 	}
 	return true;
@@ -2251,9 +2343,10 @@ static bool lone_reach(struct uf *u, const struct linkage_rec *recs, const struc
  * threshold (every entry of s at that weight: links, refusals, cannot 3 to 6), by record. Returns -1 when out of
  * memory. */
 static int reach_index(const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns, double review_w,
-		       uint32_t **off_out, uint32_t **to_out)
+		       uint32_t **off_out, uint32_t **to_out, float **w_out)
 {
 	uint32_t *off = calloc(n + 1, sizeof *off), *to = NULL, *fill = NULL;
+	float *wt = NULL;
 	if (!off)
 		return -1;
 	for (size_t i = 0; i < ns; i++)
@@ -2264,24 +2357,31 @@ static int reach_index(const struct linkage_rec *recs, size_t n, const struct sc
 	for (size_t x = 0; x < n; x++)
 		off[x + 1] += off[x];
 	to = malloc((off[n] ? off[n] : 1) * sizeof *to);
+	wt = malloc((off[n] ? off[n] : 1) * sizeof *wt);
 	fill = malloc((n ? n : 1) * sizeof *fill);
-	if (!to || !fill) {
+	if (!to || !wt || !fill) {
 		free(off);
 		free(to);
+		free(wt);
 		free(fill);
 		return -1;
 	}
 	memcpy(fill, off, n * sizeof *fill);
 	for (size_t i = 0; i < ns; i++)
 		if (s[i].weight >= review_w) {
-			if (unidentified(&recs[s[i].a]))
+			if (unidentified(&recs[s[i].a])) {
+				wt[fill[s[i].a]] = s[i].weight;
 				to[fill[s[i].a]++] = s[i].b;
-			if (unidentified(&recs[s[i].b]))
+			}
+			if (unidentified(&recs[s[i].b])) {
+				wt[fill[s[i].b]] = s[i].weight;
 				to[fill[s[i].b]++] = s[i].a;
+			}
 		}
 	free(fill);
 	*off_out = off;
 	*to_out = to;
+	*w_out = wt;
 	return 0;
 }
 
@@ -3171,6 +3271,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	size_t nedge = 0;
 	uint8_t *held = NULL, *hold = NULL, *part = NULL;
 	uint32_t *comp = NULL, *xcnt = NULL, *reach_off = NULL, *reach_to = NULL;
+	float *reach_w = NULL;
 	struct scored *split = NULL;
 	unsigned k = threads < 2 || n < 2 ? 1 : threads > 64 ? 64 : threads;
 	struct cluster_part parts[64];
@@ -3216,10 +3317,11 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	    !u.edge_to || !u.edge_from || !u.edge_next || !u.edge_kind || !split || (k > 1 && (!part || !comp || !xcnt)))
 		goto out;
 	if ((m->refuse & LINKAGE_REFUSE_LONE_REACH) &&
-	    reach_index(recs, n, s, ns, log2(m->review_threshold / (1.0 - m->review_threshold)), &reach_off, &reach_to) != 0)
+	    reach_index(recs, n, s, ns, log2(m->review_threshold / (1.0 - m->review_threshold)), &reach_off, &reach_to, &reach_w) != 0)
 		goto out;
 	u.reach_off = reach_off;
 	u.reach_to = reach_to;
+	u.reach_w = reach_w;
 	memset(parts, 0, sizeof parts);
 	if (k == 1) {
 		parts[0].s = s;
@@ -3299,6 +3401,7 @@ out:
 	free(u.upn);
 	free(reach_off);
 	free(reach_to);
+	free(reach_w);
 	free(u.sex);
 	free(u.logseen);
 	free(u.head);

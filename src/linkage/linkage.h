@@ -402,7 +402,12 @@ enum {
 	                                       * to the twin at the link's odds, else are held apart
 	                                       * (linkage_twin_names; docs/LINKAGE.md, "A twin's record under her
 	                                       * own name") */
-	LINKAGE_REFUSE_ALL = 0xFFFFFFFu,
+	LINKAGE_REFUSE_AS_HEARD = 1u << 28, /* cluster, refusals narrowed (switched like one): a "twins" edge is
+	                                     * judged when a component holds a spelling of the other side's name,
+	                                     * and lone_reach sets aside a lone record's pair with another child
+	                                     * that its link outweighs by the link threshold's odds, or with a
+	                                     * second such record (docs/LINKAGE.md, "A spelling as heard") */
+	LINKAGE_REFUSE_ALL = 0x1FFFFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
 	 * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,
