@@ -691,8 +691,9 @@ static void usage(FILE *f)
 		"          records written with its twin's name, without an identifier, leave it as the input's twins'\n"
 		"          records say), as_heard (refusals narrowed: a twins edge gives way where a component holds a\n"
 		"          spelling of the other side's name; lone_reach sets aside a pair with another child that the\n"
-		"          link outweighs by its odds, or with a second record like the lone one), each added or (with a\n"
-		"          leading -) taken away from the default set (all but\n"
+		"          link outweighs by its odds, or with a second record like the lone one), spelt_piece (a refusal\n"
+		"          lifted: own_ids gives way where one side's records share no given name and carry no name\n"
+		"          children are known by), each added or (with a leading -) taken away from the default set (all but\n"
 		"          sex_cluster, twin_odds and block_u), or none or all.\n"
 		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
 		"          enough matches of them, shrunk towards the pooled m (measured: it does not pay; off).\n"
@@ -707,7 +708,7 @@ static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "name
 					   "transposed", "name_order", "stray_name", "birthdays", "own_name",
 					   "thin_bound", "id_u", "block_u", "name_pairs", "read_across",
 					   "lone_middle", "age_dates", "wrong_id", "lone_reach", "twin_names",
-					   "as_heard"};
+					   "as_heard", "spelt_piece"};
 /* one name for each bit of LINKAGE_REFUSE_ALL, in bit order: a rule added there without its name here fails */
 _Static_assert((1ull << (sizeof refuse_names / sizeof refuse_names[0])) == (unsigned long long)LINKAGE_REFUSE_ALL + 1,
 	       "refuse_names[] names each bit of LINKAGE_REFUSE_ALL");
@@ -861,7 +862,7 @@ int cmd_link(int argc, char **argv)
 	}
 	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
 		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
-				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates, wrong_id, lone_reach, twin_names, as_heard (each may start with -), none or all\n");
+				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates, wrong_id, lone_reach, twin_names, as_heard, spelt_piece (each may start with -), none or all\n");
 		return 2;
 	}
 	if (link_p > 0)

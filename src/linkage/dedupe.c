@@ -1903,6 +1903,29 @@ static uint64_t across_name(const struct linkage_rec *r, const struct linkage_re
 	return across_h(r);
 }
 
+/* own_form: each a child of its own (own_ids) needs each side known by a name of its own, a given name as
+ * written that two or more of its records carry. A component of two or more records no two of which carry one
+ * name (a school's records "Tanvr" and "Tanver" beside Tanvir's health records) is spellings of a name, not a
+ * second child known by another: it is left to the possible-twins decision (the split and twin shares
+ * learnt on the input). Only for rb as it stands (own_name asks with a record added). */
+static bool slips_only(struct uf *u, const struct linkage_rec *recs, uint32_t r)
+{
+	uint32_t f;
+	if (form_max(u, r, &f) >= 2)
+		return false;
+	for (int i = 0; i < UF_NAMES && u->names[r][i] != UINT32_MAX; i++)
+		if (name_in_use(u->mains, recs[u->names[r][i]].given_h))
+			return false;
+	return true;
+}
+
+static bool spelt_piece(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, uint32_t size_b)
+{
+	if (!(u->refuse & LINKAGE_REFUSE_SPELT_PIECE) || size_b != u->size[rb] || !u->mains)
+		return false;
+	return slips_only(u, recs, ra) || slips_only(u, recs, rb);
+}
+
 /* twins_conflict with component rb taken as size_b records, holding a valid identifier when id_b (own_name
  * asks it of rb with a lone record of rb's given name added). */
 static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, uint32_t size_b,
@@ -1921,7 +1944,7 @@ static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t 
 	/* Each a child of its own: two or more records and a valid identifier on each side; unless the
 	 * middle names alone say one child by the odds a link needs. */
 	if ((u->refuse & LINKAGE_REFUSE_OWN_IDS) && u->size[ra] >= 2 && size_b >= 2 &&
-	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && id_b && lr < link_odds)
+	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && id_b && lr < link_odds && !spelt_piece(u, recs, ra, rb, size_b))
 		return true;
 	/* id_asym: two components of two or more records, one holding a valid identifier (of either kind) and
 	 * the other none. */
@@ -1952,6 +1975,14 @@ static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t 
 			if (!name_in_use(u->use, recs[u->names[r2[c]][i]].given_h))
 				real = 1;
 	double split = u->model->split_rate[real][level][k];
+	/* spelt_piece: the smaller side's k records carry no name two of them share, none a name children are
+	 * known by: one child's records written otherwise each its own way, read at split_any (the shares of
+	 * children whose records of every other form at this level number k or more). */
+	if (k0 >= 2 && (u->refuse & LINKAGE_REFUSE_SPELT_PIECE) && size_b == u->size[rb] && u->mains) {
+		uint32_t small = u->size[ra] <= size_b ? ra : rb;
+		if (slips_only(u, recs, small) && u->model->split_any[real][level][k] > split)
+			split = u->model->split_any[real][level][k];
+	}
 	/* thin_bound (round 22): rounding split_seen * k up reads a child's two records of the other form as one
 	 * (split_seen about 0.5), so the share of children with one record so written (mostly slips: style c
 	 * close 0.063 at a million, 8.7e-5 at two) stood for two. If a piece's k records are the child's other
@@ -3540,8 +3571,9 @@ static int split_rates(const struct linkage_rec *recs, struct idrec *v, size_t n
 		       const struct name_use *use, struct linkage_model *m, struct np_vec *raw, uint64_t *idmain,
 		       size_t *nidmain)
 {
-	double count[2][LINKAGE_MAX_LEVELS][LINKAGE_SPLIT_K + 1];
+	double count[2][LINKAGE_MAX_LEVELS][LINKAGE_SPLIT_K + 1], count_any[2][LINKAGE_MAX_LEVELS][LINKAGE_SPLIT_K + 1];
 	memset(count, 0, sizeof count);
+	memset(count_any, 0, sizeof count_any);
 	qsort(v, nv, sizeof *v, cmp_idrec);
 	for (size_t lo = 0; lo < nv;) {
 		size_t hi = lo;
@@ -3573,8 +3605,9 @@ static int split_rates(const struct linkage_rec *recs, struct idrec *v, size_t n
 			idmain[2 * *nidmain + 1] = recs[name[main]].given_h;
 			(*nidmain)++;
 		}
-		uint32_t best[2][LINKAGE_MAX_LEVELS];
+		uint32_t best[2][LINKAGE_MAX_LEVELS], all[2][LINKAGE_MAX_LEVELS];
 		memset(best, 0, sizeof best);
+		memset(all, 0, sizeof all);
 		for (unsigned j = 0; j < nn; j++) {
 			const struct linkage_rec *a = &recs[name[main]], *b = &recs[name[j]];
 			if (j == main || linkage_names_crossed(a, b))
@@ -3585,18 +3618,27 @@ static int split_rates(const struct linkage_rec *recs, struct idrec *v, size_t n
 			int real = !(name_in_use(use, a->given_h) && name_in_use(use, b->given_h));
 			if (l < LINKAGE_MAX_LEVELS && cnt[j] > best[real][l])
 				best[real][l] = cnt[j];
+			if (l < LINKAGE_MAX_LEVELS)
+				all[real][l] += cnt[j];
 		}
 		for (int real = 0; real < 2; real++)
-			for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
+			for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++) {
 				for (uint32_t k = 1; k <= best[real][l] && k <= LINKAGE_SPLIT_K; k++)
 					count[real][l][k]++;
+				for (uint32_t k = 1; k <= all[real][l] && k <= LINKAGE_SPLIT_K; k++)
+					count_any[real][l][k]++;
+			}
 		lo = hi;
 	}
 	for (int real = 0; real < 2; real++)
 		for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
 			for (unsigned k = 0; k <= LINKAGE_SPLIT_K; k++)
+			{
 				m->split_rate[real][l][k] = (count[real][l][k] + TWIN_PRIOR_CHILDREN * split_prior(m, l, k)) /
 							    ((double)children + TWIN_PRIOR_CHILDREN);
+				m->split_any[real][l][k] = (count_any[real][l][k] + TWIN_PRIOR_CHILDREN * split_prior(m, l, k)) /
+							   ((double)children + TWIN_PRIOR_CHILDREN);
+			}
 	return 0;
 }
 
@@ -3638,7 +3680,7 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 		for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++) {
 			m->twin_rate[real][l] = TWIN_PRIOR;
 			for (unsigned k = 0; k <= LINKAGE_SPLIT_K; k++)
-				m->split_rate[real][l][k] = split_prior(m, l, k);
+				m->split_rate[real][l][k] = m->split_any[real][l][k] = split_prior(m, l, k);
 		}
 	if (!held[kind])
 		return 0;
@@ -3932,7 +3974,8 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	struct name_use use = {0};
 	struct name_pairs npairs = {0};
 	struct names_job names = {.recs = recs, .n = n,
-				  .mains_wanted = (model->refuse & (LINKAGE_REFUSE_THIN_BOUND | LINKAGE_REFUSE_NAME_PAIRS)) != 0,
+				  .mains_wanted = (model->refuse & (LINKAGE_REFUSE_THIN_BOUND | LINKAGE_REFUSE_NAME_PAIRS |
+							    LINKAGE_REFUSE_SPELT_PIECE)) != 0,
 				  .rc = 1};
 	struct scored **outs = NULL, *all = NULL;
 	size_t *nouts = NULL, nch = 0;

@@ -407,7 +407,13 @@ enum {
 	                                     * and lone_reach sets aside a lone record's pair with another child
 	                                     * that its link outweighs by the link threshold's odds, or with a
 	                                     * second such record (docs/LINKAGE.md, "A spelling as heard") */
-	LINKAGE_REFUSE_ALL = 0x1FFFFFFFu,
+	LINKAGE_REFUSE_SPELT_PIECE = 1u << 29, /* cluster, a refusal lifted (switched like one): own_ids gives way
+	                                        * where one side's records (two or more) share no given name and
+	                                        * carry no name children are known by (slips of one name, not a
+	                                        * second child known by another), and the possible-twins decision
+	                                        * reads that side at split_any (docs/LINKAGE.md, "Slips of one
+	                                        * name under another identifier") */
+	LINKAGE_REFUSE_ALL = 0x3FFFFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
 	 * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,
@@ -441,6 +447,10 @@ struct linkage_model {
 	 * by dedupe; used with twin_rate. */
 #define LINKAGE_SPLIT_K 8
 	double split_rate[2][LINKAGE_MAX_LEVELS][LINKAGE_SPLIT_K + 1];
+	/* As split_rate, counting a child's records of every other form at that level together (k records
+	 * written otherwise, each its own way): what a piece of slips, no two of one form, is read at
+	 * (spelt_piece in dedupe.c). */
+	double split_any[2][LINKAGE_MAX_LEVELS][LINKAGE_SPLIT_K + 1];
 	/* The share of records that carry the valid identifier split_rate was counted on (a child's records
 	 * are seen there thinned by it). Measured by dedupe; 0 when none. */
 	double split_seen;

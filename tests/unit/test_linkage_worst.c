@@ -424,6 +424,85 @@ static void name_pairs_keep_twin_known_by_one_record_apart(void **state)
 	linkage_result_free(&res);
 }
 
+static struct linkage_rec rec_upn(const char *given, const char *family, const char *dob, const char *addr, const char *upn)
+{
+	struct linkage_input in = {given, "", family, dob, "F", "LS12 9XJ", addr, "", upn};
+	struct linkage_rec r;
+	linkage_prepare(&in, &r);
+	return r;
+}
+
+/* spelt_piece (style c at a million, Round 31b): Tanvir Rahman's health records hold his NHS number; his school's
+ * two, under his UPN, are written "Tanvr" and "Tanver", a slip each, no two alike. Both sides hold an identifier
+ * and two records, so own_ids took them for two children whatever the names. A side whose records share no name
+ * and carry no name identified children are known by is one name's slips, not a second child known by another:
+ * the possible-twins decision judges it, reading the share of identified children with that many records written
+ * otherwise (split_any, learnt here from 30 children each written two ways beside their own name). Twins known by
+ * their own names (Oleksandra's records under an NHS number, Oleksandr's under a UPN, each consistent) stay apart. */
+static void spelt_piece_joins_slips_under_another_identifier(void **state)
+{
+	(void)state;
+	enum { SLIPS = 30 };
+	struct linkage_rec r[13 + 4 * SLIPS];
+	unsigned long nine = 918985611;
+	char n1[11], n2[11], n3[11], n4[11];
+	next_nhs(&nine, n1);
+	next_nhs(&nine, n2);
+	next_nhs(&nine, n3);
+	next_nhs(&nine, n4);
+	r[0] = rec("Tanvir", "Rahman", "2014-03-28", "6 Bell Street", n1);
+	r[1] = rec("Tanvir", "Rahman", "28/03/2014", "6 Bell Street", n1);
+	r[2] = rec("TANVIR", "RAHMAN", "2014-03-28", "6 Bell Street", n1);
+	r[3] = rec_upn("Tanvr", "Rahman", "28/03/2014", "6 Bell Street", "H801200001001");
+	r[4] = rec_upn("Tanver", "Rahman", "28-MAR-2014", "6 Bell Street", "H801200001001");
+	/* two more children known as Tanvir: a name children are known by */
+	r[5] = rec("Tanvir", "Hussain", "2012-06-02", "9 Mill Road", n2);
+	r[6] = rec("Tanvir", "Hussain", "02/06/2012", "9 Mill Road", n2);
+	r[7] = rec("Tanvir", "Ali", "2016-01-19", "3 Kirk Lane", n3);
+	r[8] = rec("Tanvir", "Ali", "19/01/2016", "3 Kirk Lane", n3);
+	/* twins, each consistent on a name of her own */
+	r[9] = rec("Oleksandra", "Lysenko", "2019-07-04", "4 Mill Lane", n4);
+	r[10] = rec("Oleksandra", "Lysenko", "04/07/2019", "4 Mill Lane", n4);
+	r[11] = rec_upn("Oleksandr", "Lysenko", "04.07.2019", "4 Mill Lane", "N331268619106");
+	r[12] = rec_upn("Oleksandr", "Lysenko", "2019-07-04", "4 Mill Lane", "N331268619106");
+	size_t n = 13;
+	/* identified children each written two ways besides their own name, every slip its own */
+	for (int t = 0; t < SLIPS; t++) {
+		char dob[40], addr[32], nhs[11], s1[16], s2[16];
+		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 5 + t % 12, 1 + t % 12, 1 + t % 28);
+		snprintf(addr, sizeof addr, "%d Mill Road", 10 + t);
+		snprintf(s1, sizeof s1, "Hal%cyna", 'b' + t % 24);
+		snprintf(s2, sizeof s2, "Haly%cna", 'b' + (t + 7) % 24);
+		next_nhs(&nine, nhs);
+		r[n++] = rec("Halyna", "Melnyk", dob, addr, nhs);
+		r[n++] = rec("Halyna", "Melnyk", dob, addr, nhs);
+		r[n++] = rec(s1, "Melnyk", dob, addr, nhs);
+		r[n++] = rec(s2, "Melnyk", dob, addr, nhs);
+	}
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.01;
+	struct linkage_score sc;
+	linkage_score(&m, &r[0], &r[3], &sc);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	assert_true(m.refuse & LINKAGE_REFUSE_SPELT_PIECE);
+	assert_true(m.refuse & LINKAGE_REFUSE_OWN_IDS);
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[4], res.cluster[3]);
+	assert_int_equal(res.cluster[3], res.cluster[0]);
+	assert_int_equal(res.cluster[10], res.cluster[9]);
+	assert_int_equal(res.cluster[12], res.cluster[11]);
+	assert_int_not_equal(res.cluster[11], res.cluster[9]);
+	linkage_result_free(&res);
+	m.refuse &= ~LINKAGE_REFUSE_SPELT_PIECE;
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[4], res.cluster[3]);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	linkage_result_free(&res);
+}
+
 /* read_across (style c at a million, Round 27b): Ayodele Obi, known by one record written across ("OBI AYODELE",
  * no identifier), beside her twin Adeola's records, one of them written across too ("OBI ADEOLA"). The two
  * records written across agree on their given fields ("Obi", the family's name) and so linked in the first pass,
@@ -626,6 +705,7 @@ int main(void)
 		cmocka_unit_test(same_on_any_number_of_threads),
 		cmocka_unit_test(name_pairs_keep_twin_known_by_one_record_apart),
 		cmocka_unit_test(read_across_keeps_twin_written_across_apart),
+		cmocka_unit_test(spelt_piece_joins_slips_under_another_identifier),
 		cmocka_unit_test(names_given_as_family_shared_within_family_joins),
 		cmocka_unit_test(lone_middle_joins_child_known_by_middle_name),
 		cmocka_unit_test(twin_odds_refuses_more),
