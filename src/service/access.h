@@ -455,7 +455,7 @@ enum access_route_answer {
  * count on the write queue, txq_submit_unwaited). Answered at once, nothing held a flood of them back: one person's token refused at 43,000-48,000 requests a
  * second grew the server by 70-190 MB in 10 s, the writer committing 25,000-40,000 entries a second. Past the bound
  * the refusal is not queued and the edge answers 503 (busy, try again) instead of 403: a refusal is either audited or
- * not given, as a read whose entry cannot be written is not shown. 2,048 entries of about 550 bytes: about 1 MB, a
+ * not given, as a read whose entry cannot be written is not shown. 2,048 entries of about 650 bytes: about 1.3 MB, a
  * twentieth of a second of the writer's work; people who are refused now and then never meet it. */
 #define ACCESS_UNWAITED_MAX 2048
 struct access_route_ask {
