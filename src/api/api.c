@@ -819,6 +819,10 @@ static struct admitted *api_gate(struct api *a, http_request *rq)
 						     .act = r->action, .method = m, .pattern = r->key.pattern, .path = p,
 						     .id = ids[0], .actor = ad->who.actor, .answerable = true};
 		enum access_route_answer ans = access_route_decided(a->q, &ask);
+		if (ans == ACCESS_ROUTE_BUSY) { /* refused, its entry no room: not told (service/access.h, r-review34) */
+			api_reply_simple(a, rq, 503, "busy", NULL, "too many requests are waiting to be recorded: try again");
+			goto refused;
+		}
 		if (ans == ACCESS_ROUTE_ROLE) {
 			api_reply_simple(a, rq, 403, "not_permitted", NULL,
 					 ad->who.is_user ? "your role may not use this" : "an agency's system may not use this");

@@ -915,7 +915,7 @@ static void refusal_done(struct txq_job *job)
 }
 
 /* Queues r, filled; done(r) once its entry is durable or has failed. */
-static void refusal_submit(txq *q, struct access_write_refusal *r, void (*done)(struct access_write_refusal *r))
+static void refusal_prepare(struct access_write_refusal *r, void (*done)(struct access_write_refusal *r))
 {
 	r->done = done;
 	r->rc = 0;
@@ -924,6 +924,11 @@ static void refusal_submit(txq *q, struct access_write_refusal *r, void (*done)(
 	r->job.done = refusal_done;
 	r->job.ahead = NULL;
 	r->job.replayable = true; /* it writes its entry alone, from the chain as it then stands */
+}
+
+static void refusal_submit(txq *q, struct access_write_refusal *r, void (*done)(struct access_write_refusal *r))
+{
+	refusal_prepare(r, done);
 	if (r->hold)
 		r->hold(r);
 	txq_submit(q, &r->job);
@@ -1001,10 +1006,16 @@ int access_write_decided_held(store *st, const struct access_write_ask *a, int64
 	return STORE_OK;
 }
 
-void access_write_refusal_send(txq *q, struct access_write_refusal *held)
+int access_write_refusal_send(txq *q, struct access_write_refusal *held)
 {
-	if (held)
-		refusal_submit(q, held, refuse_unwaited_done);
+	if (!held)
+		return 0;
+	refusal_prepare(held, refuse_unwaited_done); /* held: no hold() of its own (calloc'd above) */
+	if (txq_submit_unwaited(q, &held->job, ACCESS_UNWAITED_MAX) != 0) {
+		free(held); /* no room (r-review34): the edge answers 503, not the refusal */
+		return -1;
+	}
+	return 0;
 }
 
 void access_write_refusal_drop(struct access_write_refusal *held)
@@ -1017,8 +1028,8 @@ int access_write_decided_unwaited(store *st, txq *q, const struct access_write_a
 {
 	struct access_write_refusal *held = NULL;
 	int rc = access_write_decided_held(st, a, child_id, now, &held, allowed);
-	if (rc == STORE_OK)
-		access_write_refusal_send(q, held);
+	if (rc == STORE_OK && access_write_refusal_send(q, held) != 0)
+		rc = STORE_EBUSY; /* refused, its entry no room: answered 503 busy, not 403 (r-review34) */
 	return rc;
 }
 
@@ -1220,7 +1231,10 @@ enum access_route_answer access_route_decided(txq *q, const struct access_route_
 	r->job.arg = r;
 	r->job.done = route_refusal_done;
 	r->job.replayable = true; /* it writes its entry alone, from the chain as it then stands */
-	txq_submit(q, &r->job);
+	if (txq_submit_unwaited(q, &r->job, ACCESS_UNWAITED_MAX) != 0) {
+		free(r); /* no room: not answered as refused, so no refusal goes unaudited (access.h) */
+		return ACCESS_ROUTE_BUSY;
+	}
 	return ans;
 }
 

@@ -342,6 +342,8 @@ int access_write_decided(store *st, txq *q, const struct access_write_ask *a, in
  * Decision: the answer (403, the same for every id) goes at once and the entry follows on the write queue; a
  * refusal discloses nothing, so nothing is lost by answering first but the entry if the process dies in
  * between. A failure to queue or write it is logged (no id, no name). */
+/* STORE_EBUSY (*allowed false): refused, but ACCESS_UNWAITED_MAX entries already wait to be written (r-review34): the
+ * edge answers 503, so that a flood of refused uploads, answered at once, cannot grow the queue without end. */
 int access_write_decided_unwaited(store *st, txq *q, const struct access_write_ask *a, int64_t child_id,
 				  int64_t now, bool *allowed);
 /* The same, the entry held until the edge knows the form is this service's: a page's upload is decided from its
@@ -351,7 +353,9 @@ int access_write_decided_unwaited(store *st, txq *q, const struct access_write_a
  * for, as above), else to access_write_refusal_drop; each frees it. */
 int access_write_decided_held(store *st, const struct access_write_ask *a, int64_t child_id, int64_t now,
 			      struct access_write_refusal **held, bool *allowed);
-void access_write_refusal_send(txq *q, struct access_write_refusal *held);
+/* access_write_refusal_send: 0 queued; -1 no room (ACCESS_UNWAITED_MAX, r-review34), freed and not queued: the edge
+ * answers 503 (busy) instead of its refusal, as for access_write_decided_unwaited's STORE_EBUSY. */
+int access_write_refusal_send(txq *q, struct access_write_refusal *held);
 void access_write_refusal_drop(struct access_write_refusal *held);
 
 /* ---- finding a child to allocate (issue 15) ----
@@ -434,7 +438,8 @@ const char *access_system_scope(enum access_action act, bool write);
  * is lost by answering first but the entry if the process dies in between, and a flood of refused requests holds
  * no request thread for a commit (r-review50's measure for refused uploads). The entry keeps its place in the
  * chain (the write queue runs jobs in the order queued). A failure to queue or write it is logged (no id, no
- * name).
+ * name). Answered at once, a flood is held back by nothing but a bound on the entries waiting to be written
+ * (ACCESS_UNWAITED_MAX, r-review34): past it, ACCESS_ROUTE_BUSY.
  *
  * Cross-site requests write nothing: the edge says whether the request is the caller's own (answerable: an API's
  * bearer token, which no page of another site can send; a page's request the browser does not say another site
@@ -443,7 +448,16 @@ enum access_route_answer {
 	ACCESS_ROUTE_ALLOWED = 0,
 	ACCESS_ROUTE_ROLE,  /* the role policy refuses this person, or an agency's system */
 	ACCESS_ROUTE_SCOPE, /* a system's token lacks the scope the route needs */
+	ACCESS_ROUTE_BUSY,  /* refused, but its entry found no room (below): answer 503, try again */
 };
+/* The entries of refusals answered before they are written (a refusal by role's, a refused upload's:
+ * access_write_decided_unwaited, access_write_refusal_send), queued and not yet written, at most (r-review34; one
+ * count on the write queue, txq_submit_unwaited). Answered at once, nothing held a flood of them back: one person's token refused at 43,000-48,000 requests a
+ * second grew the server by 70-190 MB in 10 s, the writer committing 25,000-40,000 entries a second. Past the bound
+ * the refusal is not queued and the edge answers 503 (busy, try again) instead of 403: a refusal is either audited or
+ * not given, as a read whose entry cannot be written is not shown. 2,048 entries of about 650 bytes: about 1.3 MB, a
+ * twentieth of a second of the writer's work; people who are refused now and then never meet it. */
+#define ACCESS_UNWAITED_MAX 2048
 struct access_route_ask {
 	const char *role;    /* the person's role; NULL for an agency's system */
 	const char *agency;  /* the person's agency, or the system's */

@@ -1,6 +1,7 @@
 #include "service/txq.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,13 @@ struct txq {
 	/* SAFEGUARD_TXQ_TRACE (a developer's switch, read once at start): a line a batch on stderr, its start
 	 * (CLOCK_MONOTONIC), jobs, wall, CPU and COMMIT. Counts and times only: nothing personal. */
 	bool trace;
+	/* Jobs queued by txq_submit_unwaited whose done() has not yet been called (taken off just before it, so a
+	 * caller that saw a later job done sees the room); and those it refused for the bound since its last line on
+	 * stderr, and when that was (CLOCK_MONOTONIC; 0 none): a line a minute at most, not one a request (guarded by
+	 * lock). */
+	atomic_size_t unwaited;
+	unsigned long long unwaited_refused;
+	double unwaited_logged_at;
 };
 
 /* After an optimistic pass fails, this many batches run job by job under savepoints before the next try. */
@@ -173,11 +181,14 @@ static void run_batch(txq *q, struct txq_job *batch)
 	}
 }
 
-static void complete(struct txq_job *batch)
+/* Calls each job's done(), in order. */
+static void complete(txq *q, struct txq_job *batch)
 {
 	while (batch) {
 		struct txq_job *next = batch->next; /* done() may free the job */
 		batch->next = NULL;
+		if (batch->unwaited)
+			atomic_fetch_sub(&q->unwaited, 1);
 		if (batch->done)
 			batch->done(batch);
 		batch = next;
@@ -259,7 +270,7 @@ static void *completer(void *arg)
 		struct txq_job *jobs = q->done_head;
 		q->done_head = q->done_tail = NULL;
 		pthread_mutex_unlock(&q->lock);
-		complete(jobs);
+		complete(q, jobs);
 		pthread_mutex_lock(&q->lock);
 	}
 	pthread_mutex_unlock(&q->lock);
@@ -273,6 +284,7 @@ int txq_start(store *st, txq **out)
 	if (!q)
 		return STORE_EIO;
 	q->st = st;
+	atomic_init(&q->unwaited, 0);
 	q->trace = getenv("SAFEGUARD_TXQ_TRACE") != NULL;
 	if (!(q->conn = store_conn_get(st))) {
 		free(q);
@@ -338,9 +350,21 @@ void txq_free(txq *q)
 	free(q);
 }
 
-void txq_submit(txq *q, struct txq_job *job)
+/* Queues job, the lock held and the queue not stopped. */
+static void enqueue_locked(txq *q, struct txq_job *job)
 {
 	job->next = NULL;
+	if (q->tail)
+		q->tail->next = job;
+	else
+		q->head = job;
+	q->tail = job;
+	pthread_cond_signal(&q->wake);
+}
+
+void txq_submit(txq *q, struct txq_job *job)
+{
+	job->unwaited = false;
 	pthread_mutex_lock(&q->lock);
 	if (q->stopped) {
 		pthread_mutex_unlock(&q->lock);
@@ -349,13 +373,40 @@ void txq_submit(txq *q, struct txq_job *job)
 			job->done(job);
 		return;
 	}
-	if (q->tail)
-		q->tail->next = job;
-	else
-		q->head = job;
-	q->tail = job;
-	pthread_cond_signal(&q->wake);
+	enqueue_locked(q, job);
 	pthread_mutex_unlock(&q->lock);
+}
+
+int txq_submit_unwaited(txq *q, struct txq_job *job, size_t max)
+{
+	job->unwaited = false;
+	pthread_mutex_lock(&q->lock);
+	if (q->stopped) {
+		pthread_mutex_unlock(&q->lock);
+		job->rc = STORE_EIO;
+		if (job->done)
+			job->done(job);
+		return 0;
+	}
+	if (atomic_load(&q->unwaited) >= max) {
+		unsigned long long refused = ++q->unwaited_refused;
+		double now = seconds(CLOCK_MONOTONIC);
+		bool log = q->unwaited_logged_at == 0 || now - q->unwaited_logged_at >= 60;
+		if (log) {
+			q->unwaited_logged_at = now;
+			q->unwaited_refused = 0;
+		}
+		pthread_mutex_unlock(&q->lock);
+		if (log)
+			fprintf(stderr, "safeguard: %zu answered requests' writes wait for the writer: %llu more answered busy "
+					"(a line a minute at most)\n", max, refused);
+		return -1;
+	}
+	atomic_fetch_add(&q->unwaited, 1); /* under the lock: no two submissions pass the bound together */
+	job->unwaited = true;
+	enqueue_locked(q, job);
+	pthread_mutex_unlock(&q->lock);
+	return 0;
 }
 
 struct waiter {

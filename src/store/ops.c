@@ -2950,9 +2950,10 @@ static const char *const pg_override[S__COUNT] = {
 			  "LEFT JOIN app_user u ON a.actor LIKE 'user:%' AND u.id = CAST(substring(a.actor FROM '^user:([0-9]+)') AS BIGINT) "
 			  "LEFT JOIN api_client k ON a.actor LIKE 'client:%' AND k.id = CAST(substring(a.actor FROM '^client:([0-9]+)') AS BIGINT) "
 			  "WHERE a.child_id = ?1 AND a.action IN ('child.read', 'chronology.read', 'alert.read', "
-			  "'flags.lookup', 'viewers.read', 'recordings.list', 'recording.download', 'access.refused', "
-			  "'break_glass.open', 'placement.record') AND (?2 IS NULL OR a.at >= ?2) AND (?3 IS NULL OR a.at < ?3) "
-			  "AND (?4 IS NULL OR coalesce(u.agency, k.agency, '') = ?4) ORDER BY a.id DESC LIMIT ?5",
+			  "'flags.lookup', 'viewers.read', 'recordings.list', 'recording.download', 'recording.play', "
+			  "'access.refused', 'break_glass.open', 'placement.record') AND (?2 IS NULL OR a.at >= ?2) "
+			  "AND (?3 IS NULL OR a.at < ?3) AND (?4 IS NULL OR coalesce(u.agency, k.agency, '') = ?4) "
+			  "ORDER BY a.id DESC LIMIT ?5",
 };
 
 /* Keys a record's entry or a made person keeps (a record has at most IDENTITY_KEYS_MAX: 6) */

@@ -513,12 +513,16 @@ static void refused_settle(struct refused_upload *r, http_request *rq)
 	if (r->settled)
 		return;
 	r->settled = true;
+	bool busy = false; /* its entry no room (service/access.h ACCESS_UNWAITED_MAX): 503, not the refusal */
 	if (me && !r->too_long && r->csrf_len && users_csrf_ok(me->token, r->csrf))
-		access_write_refusal_send(r->w->q, r->held);
+		busy = access_write_refusal_send(r->w->q, r->held) != 0;
 	else
 		access_write_refusal_drop(r->held);
 	r->held = NULL;
-	web_message(r->w, rq, 403, CAN_NOT_TITLE, CAN_NOT);
+	if (busy)
+		web_unavailable(r->w, rq);
+	else
+		web_message(r->w, rq, 403, CAN_NOT_TITLE, CAN_NOT);
 }
 
 static int refused_field(http_request *rq, const char *name, const char *filename, const char *content_type,
@@ -575,12 +579,16 @@ static void upload_refused(const struct web *w, http_request *rq, struct access_
 	unsigned long long max = w->recording_max + 64 * 1024;
 	long long cl = http_content_length(rq);
 	if (cl >= 0 && (unsigned long long)cl > max) {
+		bool busy = false; /* as in refused_settle */
 		if (web_origin_vouched(w, rq))
-			access_write_refusal_send(w->q, r->held);
+			busy = access_write_refusal_send(w->q, r->held) != 0;
 		else
 			access_write_refusal_drop(r->held);
 		free(r);
-		web_message(w, rq, 403, CAN_NOT_TITLE, CAN_NOT);
+		if (busy)
+			web_unavailable(w, rq);
+		else
+			web_message(w, rq, 403, CAN_NOT_TITLE, CAN_NOT);
 		return;
 	}
 	struct http_sink sink = {.max = max, .end = refused_end, .release = refused_release,

@@ -2395,7 +2395,12 @@ static const struct web_route *web_gate(const struct web *w, http_request *rq, i
 					     .act = r->action, .method = m, .pattern = r->key.pattern, .path = p,
 					     .id = ids[0], .actor = u ? u->actor : NULL,
 					     .answerable = u && web_request_vouched(w, rq)};
-	if (u && access_route_decided(w->q, &ask) != ACCESS_ROUTE_ALLOWED) {
+	enum access_route_answer ans = u ? access_route_decided(w->q, &ask) : ACCESS_ROUTE_ALLOWED;
+	if (ans == ACCESS_ROUTE_BUSY) { /* refused, its entry no room: not told (service/access.h, r-review34) */
+		web_unavailable(w, rq);
+		return NULL;
+	}
+	if (ans != ACCESS_ROUTE_ALLOWED) {
 		char msg[256];
 		snprintf(msg, sizeof msg,
 			 "Your role (%s) does not include this page. If your work needs it, ask your manager or your "

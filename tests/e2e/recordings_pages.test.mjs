@@ -258,6 +258,10 @@ describe('play and download', () => {
     assert.equal(auditRows(area.db, { action: 'recording.play', child: childId }).length, plays + 1);
     const detail = lastAudit(area.db, { action: 'recording.play' })?.detail ?? '';
     assert.ok(detail.includes(`recording:${recId} blake2b `), detail);
+    // and "who has looked" shows it, on either backend (r-review34: PostgreSQL's list left plays out)
+    const viewers = await get('sam.worker', `/children/${childId}/viewers`);
+    assert.equal(viewers.status, 200);
+    assert.match(viewers.text, /Played a recording in the page/);
   });
 
   test('a seek: Range requests answered 206 with the bytes asked for, each audited', async () => {
