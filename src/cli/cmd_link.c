@@ -689,7 +689,9 @@ static void usage(FILE *f)
 		"          lifted: a lone record without an identifier whose pairs reach one identified child only,\n"
 		"          judged beside it at the twin-like links' odds), twin_names (after clustering: a cluster's few\n"
 		"          records written with its twin's name, without an identifier, leave it as the input's twins'\n"
-		"          records say), each added or (with a leading -) taken away from the default set (all but\n"
+		"          records say), even_twins (a record without an identifier whose given name, middle names and\n"
+		"          sex say no more of its component than of a twin's that refuses it is held for review;\n"
+		"          bit28 and bit29 are placeholders), each added or (with a leading -) taken away from the default set (all but\n"
 		"          sex_cluster, twin_odds and block_u), or none or all.\n"
 		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
 		"          enough matches of them, shrunk towards the pooled m (measured: it does not pay; off).\n"
@@ -703,7 +705,8 @@ static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "name
 					   "sex_cluster", "own_ids", "twin_odds", "weak", "stray", "id_asym",
 					   "transposed", "name_order", "stray_name", "birthdays", "own_name",
 					   "thin_bound", "id_u", "block_u", "name_pairs", "read_across",
-					   "lone_middle", "age_dates", "wrong_id", "lone_reach", "twin_names"};
+					   "lone_middle", "age_dates", "wrong_id", "lone_reach", "twin_names",
+					   "bit28", "bit29", "even_twins"};
 /* one name for each bit of LINKAGE_REFUSE_ALL, in bit order: a rule added there without its name here fails */
 _Static_assert((1ull << (sizeof refuse_names / sizeof refuse_names[0])) == (unsigned long long)LINKAGE_REFUSE_ALL + 1,
 	       "refuse_names[] names each bit of LINKAGE_REFUSE_ALL");
@@ -857,7 +860,7 @@ int cmd_link(int argc, char **argv)
 	}
 	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
 		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
-				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates, wrong_id, lone_reach, twin_names (each may start with -), none or all\n");
+				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates, wrong_id, lone_reach, twin_names, even_twins (each may start with -), none or all\n");
 		return 2;
 	}
 	if (link_p > 0)

@@ -402,7 +402,14 @@ enum {
 	                                       * to the twin at the link's odds, else are held apart
 	                                       * (linkage_twin_names; docs/LINKAGE.md, "A twin's record under her
 	                                       * own name") */
-	LINKAGE_REFUSE_ALL = 0xFFFFFFFu,
+	/* bits 28 and 29: placeholders for r-heard34's and r-cone34's rules (named at the merge); nothing reads them */
+	LINKAGE_REFUSE_BIT28 = 1u << 28,
+	LINKAGE_REFUSE_BIT29 = 1u << 29,
+	LINKAGE_REFUSE_EVEN_TWINS = 1u << 30, /* cluster: a record without an identifier whose own fields (given name,
+	                                       * middle names, sex) say no more of its component than of a twin's
+	                                       * that refuses it is held out after the first pass (find_even_twins;
+	                                       * docs/LINKAGE.md, "A record that says no more of one twin") */
+	LINKAGE_REFUSE_ALL = 0x7FFFFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
 	 * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,
