@@ -693,7 +693,9 @@ static void usage(FILE *f)
 		"          spelling of the other side's name; lone_reach sets aside a pair with another child that the\n"
 		"          link outweighs by its odds, or with a second record like the lone one), spelt_piece (a refusal\n"
 		"          lifted: own_ids gives way where one side's records share no given name and carry no name\n"
-		"          children are known by), each added or (with a leading -) taken away from the default set (all but\n"
+		"          children are known by), even_twins (a record without an identifier whose\n"
+		"          given name, middle names and sex say no more of its component than of a twin's that refuses it\n"
+		"          is held for review), each added or (with a leading -) taken away from the default set (all but\n"
 		"          sex_cluster, twin_odds and block_u), or none or all.\n"
 		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
 		"          enough matches of them, shrunk towards the pooled m (measured: it does not pay; off).\n"
@@ -708,7 +710,7 @@ static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "name
 					   "transposed", "name_order", "stray_name", "birthdays", "own_name",
 					   "thin_bound", "id_u", "block_u", "name_pairs", "read_across",
 					   "lone_middle", "age_dates", "wrong_id", "lone_reach", "twin_names",
-					   "as_heard", "spelt_piece"};
+					   "as_heard", "spelt_piece", "even_twins"};
 /* one name for each bit of LINKAGE_REFUSE_ALL, in bit order: a rule added there without its name here fails */
 _Static_assert((1ull << (sizeof refuse_names / sizeof refuse_names[0])) == (unsigned long long)LINKAGE_REFUSE_ALL + 1,
 	       "refuse_names[] names each bit of LINKAGE_REFUSE_ALL");
@@ -862,7 +864,7 @@ int cmd_link(int argc, char **argv)
 	}
 	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
 		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
-				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates, wrong_id, lone_reach, twin_names, as_heard, spelt_piece (each may start with -), none or all\n");
+				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates, wrong_id, lone_reach, twin_names, as_heard, spelt_piece, even_twins (each may start with -), none or all\n");
 		return 2;
 	}
 	if (link_p > 0)

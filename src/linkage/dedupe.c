@@ -1571,6 +1571,8 @@ struct uf {
 	                              * UF_DOBS_MANY in the last slot when there were more */
 	unsigned refuse;      /* LINKAGE_REFUSE_* in force */
 	double given_w[LINKAGE_MAX_LEVELS]; /* the model's weight of each given-name level (name_evidence) */
+	double middle_w[LINKAGE_MAX_LEVELS], sex_w[LINKAGE_MAX_LEVELS]; /* and of the middle names', the sex's
+	                                                                  * (even_twins' own_fields) */
 	const struct linkage_model *model;
 	const struct name_use *use;
 	const struct name_use *mains; /* names children are known by (build_main_names) */
@@ -3149,6 +3151,208 @@ static size_t find_ambiguous(struct uf *u, const struct linkage_rec *recs, size_
 	return nheld;
 }
 
+/* ---- even_twins: a record that says no more of one twin than of the other (round 31c) ----
+ * Twins share the family name, the home and the birthday, so of a record's links to two twins' components only
+ * the child's own fields (the given name, the middle names, the sex) say which child it is; the rest of the
+ * weight is the family's, and differs between the two links only by which records happen to carry the family's
+ * address. Clustering takes links by weight, so a record whose own fields agree as well with both twins joins
+ * whichever link comes first: style d's "Muhammad Khan" police and A&E records (no number, no middle name) of
+ * twins Muhammad Ali and Muhammad Bilal Khan, spread between the two clusters by their postcodes
+ * (docs/BENCHMARKS.md, "Round 31c"). `stray` holds such a record only when it is alone after the first pass and
+ * its link is twin-like; this reads every record after a whole pass (as `ambiguous` does), whatever its links:
+ * x, without a valid NHS number or UPN, in a component X of two records or more, with an accepted link to
+ * another component Y, where
+ *   - X and Y hold two children's numbers (two_numbers: different NHS numbers, or UPNs neither temporary),
+ *   - the records holding them are twins' (twin_numbers: one family name, one birthday exactly, one home),
+ *   - and x's evidence for Y is at least its evidence for X: the largest, over x's accepted links to records
+ *     holding that component's number, of the model's weights of the pair's given-name, middle-name and sex
+ *     levels (own_fields). The numbers' records are what says who each child is: a component's other records
+ *     may be strays of the other child, which would otherwise lend x their name.
+ * Then nothing in x says it is X's child rather than Y's: x is held out (alone, counted for review) and the
+ * links are merged again without it, as for `ambiguous`. No constant: the levels' weights are the model's. A
+ * record written with one twin's own name, or her middle name, or her sex, says which, and stays. Returns how
+ * many were held, SIZE_MAX when out of memory. */
+struct even_cand {
+	uint32_t x, other;  /* a record and a component it links to (its root after the pass) */
+	float own, far;     /* x's evidence for its own component and for other (-INFINITY: no link read) */
+};
+
+static int cmp_even(const void *p, const void *q)
+{
+	const struct even_cand *a = p, *b = q;
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	return (a->other > b->other) - (a->other < b->other);
+}
+
+/* The child's own fields of a pair (given name, middle names, sex: what twins do not share), as the model
+ * weighs them. */
+static float own_fields(const struct uf *u, const struct linkage_rec *x, const struct linkage_rec *y)
+{
+	linkage_gamma g = linkage_compare(x, y);
+	return (float)(u->given_w[linkage_gamma_level(g, LF_GIVEN)] + u->middle_w[linkage_gamma_level(g, LF_MIDDLE)] +
+		       u->sex_w[linkage_gamma_level(g, LF_SEX)]);
+}
+
+static size_t even_find(const struct even_cand *c, size_t nc, uint32_t x, uint32_t other)
+{
+	size_t lo = 0, hi = nc;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c[mid].x < x || (c[mid].x == x && c[mid].other < other))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether components ra and rb hold two children's numbers: different valid NHS numbers, or different UPNs
+ * neither of them temporary (a temporary UPN beside a permanent one may be one pupil's: upn_conflict). One child's
+ * records split between two components that refuse each other otherwise (a hard edge, a temporary number) are
+ * one family and one birthday, and would be read as twins (d 80k: a pupil's temporary UPN held 300 records). */
+static bool two_numbers(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
+{
+	if (u->nhs[ra] >= 0 && u->nhs[rb] >= 0 && strcmp(recs[u->nhs[ra]].nhs, recs[u->nhs[rb]].nhs) != 0)
+		return true;
+	if (u->upn[ra] < 0 || u->upn[rb] < 0)
+		return false;
+	const struct linkage_rec *a = &recs[u->upn[ra]], *b = &recs[u->upn[rb]];
+	return !a->upn_temp && !b->upn_temp && strcmp(a->upn, b->upn) != 0;
+}
+
+/* Whether the records that hold ra's and rb's numbers (NHS number, UPN) are twins': one family (twin_family) and
+ * one birthday exactly, and a record of each (the numbers' and the names' records) at one address (or one full
+ * postcode where an address is missing). Not twin_components, which reads any record of each: a record of one
+ * child joined to a brother's component born two years later (a family name as the household head's) makes the
+ * two look like twins; and namesakes of one family name born a digit apart, or on one day in two homes, are two
+ * children whose birthdays or homes say which a record is. */
+static bool twin_numbers(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
+{
+	int64_t ia[2] = {u->nhs[ra], u->upn[ra]}, ib[2] = {u->nhs[rb], u->upn[rb]};
+	bool family = false, home = false;
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++)
+			if (ia[i] >= 0 && ib[j] >= 0) {
+				linkage_gamma g = linkage_compare(&recs[ia[i]], &recs[ib[j]]);
+				family |= twin_family(g) && linkage_gamma_level(g, LF_DOB) == LD_EXACT;
+			}
+	if (!family)
+		return false;
+	uint32_t ha[2 + UF_NAMES], hb[2 + UF_NAMES];
+	size_t na = 0, nb = 0;
+	for (int i = 0; i < 2; i++) {
+		if (ia[i] >= 0)
+			ha[na++] = (uint32_t)ia[i];
+		if (ib[i] >= 0)
+			hb[nb++] = (uint32_t)ib[i];
+	}
+	for (int i = 0; i < UF_NAMES; i++) {
+		if (u->names[ra][i] != UINT32_MAX)
+			ha[na++] = u->names[ra][i];
+		if (u->names[rb][i] != UINT32_MAX)
+			hb[nb++] = u->names[rb][i];
+	}
+	for (size_t i = 0; i < na && !home; i++)
+		for (size_t j = 0; j < nb && !home; j++) {
+			linkage_gamma g = linkage_compare(&recs[ha[i]], &recs[hb[j]]);
+			unsigned addr = linkage_gamma_level(g, LF_ADDRESS);
+			home = addr == LA_EXACT || (addr == LINKAGE_LEVEL_NULL && linkage_gamma_level(g, LF_POSTCODE) == LP_FULL);
+		}
+	return home;
+}
+
+/* Whether record y holds its component's number (the NHS number or the UPN the component is known by). */
+static bool holds_number(struct uf *u, const struct linkage_rec *recs, uint32_t y, uint32_t ry)
+{
+	const struct linkage_rec *r = &recs[y];
+	return (r->nhs_state == LINKAGE_ID_VALID && u->nhs[ry] >= 0 && strcmp(r->nhs, recs[u->nhs[ry]].nhs) == 0) ||
+	       (r->upn_state == LINKAGE_ID_VALID && u->upn[ry] >= 0 && strcmp(r->upn, recs[u->upn[ry]].upn) == 0);
+}
+
+static size_t find_even_twins(struct uf *u, const struct linkage_rec *recs, size_t n, const struct scored *s,
+			      size_t ns, uint8_t *held)
+{
+	struct even_cand *c = NULL;
+	uint8_t *mark = NULL;
+	size_t nc = 0, cap = 0, nheld = 0;
+	for (size_t i = 0; i < ns; i++) {
+		if (s[i].cannot)
+			continue;
+		uint32_t ra = uf_find(u, s[i].a), rb = uf_find(u, s[i].b);
+		if (ra == rb)
+			continue;
+		bool ua = unidentified(&recs[s[i].a]) && u->size[ra] > 1 && !held[s[i].a];
+		bool ub = unidentified(&recs[s[i].b]) && u->size[rb] > 1 && !held[s[i].b];
+		if ((!ua && !ub) || !two_numbers(u, recs, ra, rb) || !twin_numbers(u, recs, ra, rb))
+			continue;
+		if (nc + 2 > cap) {
+			size_t ncap = cap ? 2 * cap : 256;
+			struct even_cand *t = realloc(c, ncap * sizeof *c);
+			if (!t)
+				goto oom;
+			c = t;
+			cap = ncap;
+		}
+		if (ua)
+			c[nc++] = (struct even_cand){s[i].a, rb, -INFINITY, -INFINITY};
+		if (ub)
+			c[nc++] = (struct even_cand){s[i].b, ra, -INFINITY, -INFINITY};
+	}
+	if (!nc)
+		goto done;
+	qsort(c, nc, sizeof *c, cmp_even);
+	size_t k = 0;
+	for (size_t i = 0; i < nc; i++)
+		if (!k || c[i].x != c[k - 1].x || c[i].other != c[k - 1].other)
+			c[k++] = c[i];
+	nc = k;
+	mark = calloc(n ? n : 1, 1);
+	if (!mark)
+		goto oom;
+	for (size_t i = 0; i < nc; i++)
+		mark[c[i].x] = 1;
+	/* each candidate's evidence, from its accepted links (the pass's components, read as they stand) */
+	for (size_t i = 0; i < ns; i++) {
+		if (s[i].cannot || (!mark[s[i].a] && !mark[s[i].b]))
+			continue;
+		for (int side = 0; side < 2; side++) {
+			uint32_t x = side ? s[i].b : s[i].a, y = side ? s[i].a : s[i].b;
+			if (!mark[x])
+				continue;
+			uint32_t rx = uf_find(u, x), ry = uf_find(u, y);
+			if (!holds_number(u, recs, y, ry))
+				continue;
+			if (ry == rx) {
+				float e = own_fields(u, &recs[x], &recs[y]);
+				for (size_t m = even_find(c, nc, x, 0); m < nc && c[m].x == x; m++)
+					if (e > c[m].own)
+						c[m].own = e;
+			} else {
+				size_t m = even_find(c, nc, x, ry);
+				if (m < nc && c[m].x == x && c[m].other == ry) {
+					float e = own_fields(u, &recs[x], &recs[y]);
+					if (e > c[m].far)
+						c[m].far = e;
+				}
+			}
+		}
+	}
+	for (size_t i = 0; i < nc; i++)
+		if (!held[c[i].x] && c[i].own > -INFINITY && c[i].far >= c[i].own) {
+			held[c[i].x] = 1;
+			nheld++;
+		}
+done:
+	free(c);
+	free(mark);
+	return nheld;
+oom:
+	free(c);
+	free(mark);
+	return SIZE_MAX;
+}
+
 /* ---- clustering on the threads ----
  * Every component a pass compares or joins is reached from the link at hand through scored pairs that may
  * join (cannot 0), or that stray_hold, merge_weak and merge_lone_middle weigh (cannot 4, 3 and 5): take the connected components
@@ -3204,6 +3408,12 @@ static void cluster_part(void *ctx, size_t p)
 	cp->nheld = (u->refuse & LINKAGE_REFUSE_AMBIGUOUS) ? find_ambiguous(u, j->recs, n, cp->s, cp->ns, j->held) : 0;
 	if (cp->nheld == SIZE_MAX)
 		return;
+	if (u->refuse & LINKAGE_REFUSE_EVEN_TWINS) {
+		size_t even = find_even_twins(u, j->recs, n, cp->s, cp->ns, j->held);
+		if (even == SIZE_MAX)
+			return;
+		cp->nheld += even;
+	}
 	if (cp->nheld) {
 		uf_init(u, j->recs, n, cp->s, cp->ns, j->part, (unsigned)p, cp->edge0, j->comp, j->xcnt);
 		for (size_t i = 0; i < n; i++)
@@ -3328,6 +3538,8 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 		double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS];
 		linkage_weight_table(m, tbl);
 		memcpy(u.given_w, tbl[LF_GIVEN], sizeof u.given_w);
+		memcpy(u.middle_w, tbl[LF_MIDDLE], sizeof u.middle_w);
+		memcpy(u.sex_w, tbl[LF_SEX], sizeof u.sex_w);
 	}
 	u.model = m;
 	u.use = use;

@@ -413,7 +413,11 @@ enum {
 	                                        * second child known by another), and the possible-twins decision
 	                                        * reads that side at split_any (docs/LINKAGE.md, "Slips of one
 	                                        * name under another identifier") */
-	LINKAGE_REFUSE_ALL = 0x3FFFFFFFu,
+	LINKAGE_REFUSE_EVEN_TWINS = 1u << 30, /* cluster: a record without an identifier whose own fields (given name,
+	                                       * middle names, sex) say no more of its component than of a twin's
+	                                       * that refuses it is held out after the first pass (find_even_twins;
+	                                       * docs/LINKAGE.md, "A record that says no more of one twin") */
+	LINKAGE_REFUSE_ALL = 0x7FFFFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
 	 * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,

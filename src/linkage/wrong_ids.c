@@ -8,7 +8,7 @@
  * twins (style d: docs/BENCHMARKS.md "Round 28b", 9 of the 15 twin clusters at 80k on seeds 1-3, "Round 29b").
  *
  * The record says so itself. It is odd among the records of its number: its given name is unrelated to the
- * given name of every one of them (no middle name, no crossing explains it). And another child is named as it
+ * given name of every one of them of another source (no middle name, no crossing explains it). And another child is named as it
  * is: a record of another source, holding another valid number and not itself odd, whose given name is of one
  * sound with it. For the family name, the birthday and the sex, a field sides with that child when it agrees
  * with it and is unrelated to every record of the odd record's own number, and the reverse. Then:
@@ -197,7 +197,11 @@ static bool group_odd(const struct linkage_rec *r, const struct wid *byid, size_
 		const struct linkage_rec *y = &r[byid[b].i];
 		if (b == a || strcmp(x->nhs, y->nhs) != 0)
 			continue;
-		if (y->given_len && !placeholder(ph, nph, y)) {
+		/* only a record of another source says the number's child is known by x's name: two records of one
+		 * source with one name and another child's number are one desk's habit written twice (an A&E
+		 * keeping the family's other card on file: style d's "Ava Barwell" twice with her twin Olivia's
+		 * number, docs/BENCHMARKS.md "Round 31c") */
+		if (y->given_len && !placeholder(ph, nph, y) && y->source != x->source) {
 			named = true;
 			/* related names, unless the sexes differ and the names are not equal (Amir and Amira: the
 			 * pairwise sex refusal's two children) */
@@ -297,10 +301,12 @@ size_t linkage_drop_wrong_ids(struct linkage_rec *r, size_t n, struct linkage_wr
 				continue;
 			group_odd(r, byid, lo, hi, a, ph, nph, grp);
 			/* another child of the family named as x is (given names of one sound: equal, a variant, one edit,
-			 * the same phonetic key), known by that name among the records of its own valid number (a record
-			 * of another source, so that a source's own way of writing, "Baby" and the mother's family name,
-			 * does not make a child): the fields that side with it and not with x's number (fx) and the
-			 * reverse (fg) */
+			 * the same phonetic key), known by that name among the records of its own valid number (y named
+			 * as its number's records of other sources are: not odd), of any source: a source's own way of
+			 * writing, "Baby" and the like, names no child (placeholder) and its records are not judged, and
+			 * the twin's own A&E records are what the A&E record written with her sister's number resembles
+			 * (round 31c: until then y had to be of another source): the fields that side with it and not
+			 * with x's number (fx) and the reverse (fg) */
 			uint64_t key = names_key(x);
 			size_t at = 0, top = nname;
 			while (at < top) {
@@ -313,7 +319,7 @@ size_t linkage_drop_wrong_ids(struct linkage_rec *r, size_t n, struct linkage_wr
 			unsigned k = W_NONE;
 			for (; at < nname && byname[at].key == key && k != W_NUMBER; at++) {
 				const struct linkage_rec *y = &r[byname[at].i];
-				if (standing[byname[at].i] == G_ODD || y->source == x->source || strcmp(x->nhs, y->nhs) == 0)
+				if (standing[byname[at].i] == G_ODD || strcmp(x->nhs, y->nhs) == 0)
 					continue;
 				unsigned g = linkage_cmp_given(x, y);
 				if (g == LINKAGE_LEVEL_NULL || g > LN_PHONETIC)

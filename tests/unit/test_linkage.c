@@ -1327,6 +1327,82 @@ static void clustering_holds_ambiguous_record(void **state)
 	linkage_result_free(&res);
 }
 
+/* even_twins (round 31c): twins Muhammad Ali and Muhammad Bilal Khan, three records each under their own NHS
+ * numbers, one birthday and one home, among 100 other children; two records "Muhammad Khan" with no number and
+ * no middle name (a police record at the family's address, an A&E record with no address), and one "Muhammad
+ * Ali Khan" with no number. The first two link as strongly to either twin by their own fields (given name
+ * exact, sex equal, no middle name): each is held alone for review, whichever twin its first link reached. The
+ * third says Ali by its middle name and stays with him. Without the rule the two plain records join a twin
+ * (style d's "Muhammad" twin clusters, docs/BENCHMARKS.md "Round 31c"). */
+static void clustering_even_twins_holds_what_says_neither(void **state)
+{
+	enum { OTHERS = 100 };
+	static const char *first[5] = {"Amara", "Lena", "Tobias", "Omar", "Felix"};
+	static const char *fam[4] = {"Whitfield", "Armitage", "Lindqvist", "Oyelaran"};
+	struct linkage_rec r[9 + 6 + 2 * OTHERS];
+	unsigned long nine = 712043218;
+	char n1[11], n2[11];
+	next_nhs(&nine, n1);
+	next_nhs(&nine, n2);
+	for (int i = 0; i < 3; i++) {
+		r[i] = rec("Muhammad", "Ali", "Khan", "2010-03-23", "M", "HX2 5TB", "5 Oak Road", n1, "");
+		r[3 + i] = rec("Muhammad", "Bilal", "Khan", "2010-03-23", "M", "HX2 5TB", "5 Oak Road", n2, "");
+		/* and records without a number under each one's middle name, which link to the other twin's too (as
+		 * twins' records do: most of a twin's records link across, so `ambiguous` holds none of them) */
+		r[9 + 2 * OTHERS + i] = rec("Muhammad", "Ali", "Khan", "23/03/2010", "M", "HX2 5TB", "5 Oak Road", "", "");
+		r[12 + 2 * OTHERS + i] = rec("Muhammad", "Bilal", "Khan", "23/03/2010", "M", "HX2 5TB", "5 Oak Road", "", "");
+	}
+	r[6] = rec("Muhammad", "", "Khan", "23/3/2010", "M", "HX2 5TB", "5 Oak Road", "", "");
+	r[7] = rec("Muhammad", "", "Khan", "23/03/2010", "M", "HX2 5TB", "", "", "");
+	r[8] = rec("Muhammad", "Ali", "Khan", "23/03/2010", "M", "HX2 5TB", "5 Oak Road", "", "");
+	for (int t = 0; t < OTHERS; t++) {
+		char dob[16], addr[32], nhs[11];
+		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 5 + t % 12, 1 + t % 12, 1 + t % 28);
+		snprintf(addr, sizeof addr, "%d Long Lane", 1 + t);
+		next_nhs(&nine, nhs);
+		for (int k = 0; k < 2; k++)
+			r[9 + 2 * t + k] = rec(first[t % 5], "", fam[t % 4], dob, "F", "LS6 2AB", addr, k ? "" : nhs, "");
+	}
+	size_t n = 9 + 6 + 2 * OTHERS;
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.01;
+	assert_true(m.refuse & LINKAGE_REFUSE_EVEN_TWINS);
+	struct linkage_score sa, sb;
+	linkage_score(&m, &r[6], &r[0], &sa);
+	linkage_score(&m, &r[6], &r[3], &sb);
+	assert_int_equal(sa.decision, LINKAGE_LINK);
+	assert_int_equal(sb.decision, LINKAGE_LINK);
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	for (int i = 1; i < 3; i++) {
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+		assert_int_equal(res.cluster[3 + i], res.cluster[3]);
+	}
+	assert_int_not_equal(res.cluster[0], res.cluster[3]);
+	for (int i = 6; i < 8; i++) {
+		assert_int_equal(res.cluster[i], (uint32_t)i); /* alone */
+		assert_true(res.probability[i] == 0.0f);
+	}
+	assert_int_equal(res.cluster[8], res.cluster[0]);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(res.cluster[9 + 2 * OTHERS + i], res.cluster[0]);
+		assert_int_equal(res.cluster[12 + 2 * OTHERS + i], res.cluster[3]);
+	}
+	assert_true(res.reviews >= 2);
+	for (int t = 0; t < OTHERS; t++)
+		assert_int_equal(res.cluster[9 + 2 * t + 1], res.cluster[9 + 2 * t]);
+	linkage_result_free(&res);
+	/* without the rule (--refuse -even_twins) the plain records join a twin */
+	m.refuse &= ~LINKAGE_REFUSE_EVEN_TWINS;
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	assert_int_not_equal(res.cluster[0], res.cluster[3]);
+	for (int i = 6; i < 8; i++)
+		assert_true(res.cluster[i] == res.cluster[0] || res.cluster[i] == res.cluster[3]);
+	linkage_result_free(&res);
+}
+
 /* Twins Krindpeed and Krindpeeda Khoury (three records each, everything else equal; his under his NHS number,
  * hers with another on one record and none on two, so that his records link to hers too, as twins' do) among
  * 100 other children with an NHS number each, and one housing record "Krindpeada Khouty" with no identifier:
@@ -1379,9 +1455,16 @@ static void clustering_stray_record_between_twins(void **state)
 	assert_true(res.probability[6] == 0.0f);
 	assert_true(res.reviews >= 1);
 	linkage_result_free(&res);
-	/* Without the rule (--refuse -stray) the record joins one twin. */
+	/* Without the rule (--refuse -stray) even_twins holds it after the pass (its given name, no sex, says no
+	 * more of one twin than of the other); without both, the record joins one twin. */
 	unsigned keep = m.refuse;
 	m.refuse &= ~LINKAGE_REFUSE_STRAY;
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	assert_int_not_equal(res.cluster[0], res.cluster[3]);
+	assert_int_equal(res.cluster[6], 6);
+	assert_true(res.probability[6] == 0.0f);
+	linkage_result_free(&res);
+	m.refuse &= ~LINKAGE_REFUSE_EVEN_TWINS;
 	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
 	assert_int_not_equal(res.cluster[0], res.cluster[3]);
 	assert_true(res.cluster[6] == res.cluster[0] || res.cluster[6] == res.cluster[3]);
@@ -2507,6 +2590,7 @@ int main(void)
 		cmocka_unit_test(clustering_unrelated_name_judged_by_components),
 		cmocka_unit_test(clustering_holds_ambiguous_record),
 		cmocka_unit_test(clustering_stray_record_between_twins),
+		cmocka_unit_test(clustering_even_twins_holds_what_says_neither),
 		cmocka_unit_test(clustering_name_order_keeps_twin_records_with_their_child),
 		cmocka_unit_test(clustering_stray_name_holds_short_form_between_twins),
 		cmocka_unit_test(clustering_stray_name_holds_nameless_record_between_twins),

@@ -133,6 +133,53 @@ static void between_twins_the_source_decides(void **state)
 	linkage_result_free(&res);
 }
 
+/* Round 31c. Twins Olivia and Ava Barwell: two A&E records "Ava" carry Olivia's number (the desk kept the family's
+ * other card): each is named as the other, but by the same source, which says nothing of Olivia's number's
+ * child; they are odd among the number's records and go. Twins Yanlin and Isla Wu: Isla is known only to A&E
+ * (her own number on two A&E records), and an A&E record "Isla" carries Yanlin's number: the twin named as it is
+ * is found among records of its own source too, and the number goes. A&E is shown by five families of brothers
+ * and sisters to write another child's number (as above). */
+static void a_desks_habit_and_its_own_twin(void **state)
+{
+	(void)state;
+	struct linkage_rec r[64];
+	size_t at[5];
+	unsigned long nine = 845067891;
+	char no[11], na[11], ny[11], ni[11];
+	next_nhs(&nine, no);
+	next_nhs(&nine, na);
+	next_nhs(&nine, ny);
+	next_nhs(&nine, ni);
+	size_t n = 0;
+	r[n++] = rec(GP, "Olivia", "Barwell", "2018-05-28", "F", "7 Kiln Row", no);
+	r[n++] = rec(SCHOOL, "Olivia", "Barwell", "28/05/2018", "F", "7 Kiln Row", no);
+	r[n++] = rec(AE, "Olivia", "Barwell", "28/05/2018", "F", "7 Kiln Row", no);
+	r[n++] = rec(GP, "Ava", "Barwell", "2018-05-28", "F", "7 Kiln Row", na);
+	r[n++] = rec(AE, "Ava", "Barwell", "28/05/2018", "F", "7 Kiln Row", na);
+	size_t ava1 = n;
+	r[n++] = rec(AE, "Ava", "Barwell", "28/05/2018", "F", "7 Kiln Row", no);
+	size_t ava2 = n;
+	r[n++] = rec(AE, "Ava", "Barwell", "28/05/2018", "F", "2 Dye Lane", no);
+	r[n++] = rec(GP, "Yanlin", "Wu", "2019-01-29", "F", "4 Loom Street", ny);
+	r[n++] = rec(SCHOOL, "Yanlin", "Wu", "29/01/2019", "F", "4 Loom Street", ny);
+	r[n++] = rec(AE, "Isla", "Wu", "29/01/2019", "F", "4 Loom Street", ni);
+	r[n++] = rec(AE, "Isla", "Wu", "29/01/2019", "F", "4 Loom Street", ni);
+	size_t isla = n;
+	r[n++] = rec(AE, "Isla", "Wu", "29/01/2019", "F", "4 Loom Street", ny);
+	size_t own = n;
+	n = siblings(r, n, &nine, 5, AE, at);
+	struct linkage_wrong_ids w;
+	assert_int_equal(linkage_drop_wrong_ids(r, n, &w), 8);
+	assert_true(w.twins_dropped[AE]);
+	assert_int_equal(w.twins[AE], 3);
+	assert_int_equal(r[ava1].nhs_state, LINKAGE_ID_NONE);
+	assert_int_equal(r[ava2].nhs_state, LINKAGE_ID_NONE);
+	assert_int_equal(r[isla].nhs_state, LINKAGE_ID_NONE);
+	for (size_t i = 0; i < own; i++)
+		if (i != ava1 && i != ava2 && i != isla)
+			assert_int_equal(r[i].nhs_state, LINKAGE_ID_VALID);
+}
+
 /* What must keep its number: one child under two unrelated names (Muhammad, known as Ali) with no other child so
  * named; a maternity "Baby" record (a word most of whose records are odd among their number's: no child's name);
  * a record whose birthday agrees with its own number's records while its name is a brother's born another day
@@ -266,6 +313,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(a_siblings_number_goes_where_name_and_birthday_say),
 	    cmocka_unit_test(between_twins_the_source_decides),
+	    cmocka_unit_test(a_desks_habit_and_its_own_twin),
 	    cmocka_unit_test(one_child_under_two_names_keeps_its_number),
 	    cmocka_unit_test(beside_a_placeholder_a_record_is_read_again),
 	    cmocka_unit_test(among_thousands_the_same_records_go),
