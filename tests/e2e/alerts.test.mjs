@@ -892,18 +892,34 @@ describe('GET /api/v1/flags', () => {
     assert.deepEqual(r2.json.recent_accesses.map((x) => x.setting), ['unscheduled care', 'emergency department']);
   });
 
-  test('only health services may look up: 403 (not_permitted) for other agencies, nothing written', async () => {
+  // r-tidy34: a refusal by the role gate is audited (one access.refused entry naming the route, no child), queued
+  // after the 403; the look-up itself is never made and nothing else is written.
+  test('only health services may look up: 403 (not_permitted) for other agencies, only the refusal audited', async () => {
     const s = kid();
     const plan = await post(tok.social_care, 'cp_plan_start', at(addDays(TODAY, -30)), s, { category: 'emotional_abuse' });
+    // the list read below that waits for the refusals' entries is audited itself: count what one writes
+    const beforeRead = auditEntries(area.db);
+    await alertsOfChild(plan.child_id);
+    const oneRead = auditEntries(area.db) - beforeRead;
     const auditBefore = auditEntries(area.db);
+    const refusedBefore = auditRows(area.db, { action: 'access.refused', object: 'route:GET /api/v1/flags' }).length;
     const alertsBefore = alertRows(area.db).length;
-    for (const agency of ['police', 'education', 'social_care', 'housing']) {
+    const agencies = ['police', 'education', 'social_care', 'housing'];
+    for (const agency of agencies) {
       const r = await getFlags(`nhs_number=${s.nhs_number}`, tok[agency]);
       assertError(r, 403, 'not_permitted');
       assert.equal(r.json.child_id, undefined);
       assert.doesNotMatch(r.text, /emotional_abuse/);
     }
-    assert.equal(auditEntries(area.db), auditBefore);
+    // a list read is durable before it answers and the write queue runs in order: the refusals are written by then
+    await alertsOfChild(plan.child_id);
+    const refused = auditRows(area.db, { action: 'access.refused', object: 'route:GET /api/v1/flags' });
+    assert.equal(refused.length - refusedBefore, agencies.length);
+    for (const e of refused.slice(0, agencies.length)) {
+      assert.equal(e.child_id, 0);
+      assert.doesNotMatch(`${e.detail}`, new RegExp(s.nhs_number));
+    }
+    assert.equal(auditEntries(area.db), auditBefore + agencies.length + oneRead);
     assert.equal(alertRows(area.db).length, alertsBefore);
     assert.equal(flagRows(plan.child_id), 0); // after the counts: the list itself is audited
   });
