@@ -141,6 +141,39 @@ static inline bool fx_outsider_sql(struct fx *f, const char *sqlite_sql, const c
 	return ok;
 }
 
+/* One UPDATE run as an outsider with the database would, on either engine (the text for each, ?1/?2 and $1/$2):
+ * TEXT bound first, the row's id second; how many rows it changed (uses cmocka's assertions: include cmocka.h
+ * first). A test that sets a stored value the store writes from the clock calls it, and so runs in unit-pg too. */
+static inline int64_t fx_outsider_update(struct fx *f, const char *sqlite_sql, const char *pg_sql, const char *text,
+					 int64_t id)
+{
+	if (strcmp(fx_engine(), "sqlite") == 0) {
+		sqlite3 *db = NULL;
+		sqlite3_stmt *s = NULL;
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		sqlite3_busy_timeout(db, 5000);
+		assert_int_equal(sqlite3_prepare_v2(db, sqlite_sql, -1, &s, NULL), SQLITE_OK);
+		sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, id);
+		assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+		int64_t n = sqlite3_changes(db);
+		sqlite3_finalize(s);
+		sqlite3_close(db);
+		return n;
+	}
+	char ids[24];
+	snprintf(ids, sizeof ids, "%lld", (long long)id);
+	const char *values[2] = {text, ids};
+	PGconn *pg = PQconnectdb(f->url);
+	assert_int_equal(PQstatus(pg), CONNECTION_OK);
+	PGresult *r = PQexecParams(pg, pg_sql, 2, NULL, values, NULL, NULL, 0);
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	int64_t n = strtoll(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	PQfinish(pg);
+	return n;
+}
+
 /* Rows in the audit table now (uses cmocka's assertions: include cmocka.h first). */
 static inline int64_t fx_audit_count(store *st)
 {

@@ -17,7 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
 
 #include "clock/clock.h"
 #include "core/date.h"
@@ -952,21 +951,15 @@ static void sweep_escalates_open_alerts(void **state)
 	assert_int_equal(fx_audit_count(f->st), audit);
 }
 
-/* The day an alert was written, set as an outsider with the file would (sqlite3 CLI): the store writes
- * created_at from the clock, and these tests need it on given days. */
+/* The day an alert was written, set as an outsider with the database would (the engine's own client): the store
+ * writes created_at from the clock, and these tests need it on given days. On either engine, so that the sweep's
+ * escalation query (S_ALERT_ESCALATION_DUE, created_at against the working-day cutoff) runs on PostgreSQL too
+ * (make unit-pg): it was skipped there while this opened SQLite's file alone. */
 static void set_created_at(struct fx *f, int64_t alert_id, const char *at)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *s = NULL;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE alert SET created_at = ?1 WHERE id = ?2", -1, &s, NULL), SQLITE_OK);
-	sqlite3_bind_text(s, 1, at, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, alert_id);
-	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
-	assert_int_equal(sqlite3_changes(db), 1);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
+	assert_int_equal(fx_outsider_update(f, "UPDATE alert SET created_at = ?1 WHERE id = ?2",
+					    "UPDATE alert SET created_at = $1 WHERE id = $2::bigint", at, alert_id),
+			 1);
 }
 
 /* alerts.h: unacknowledged "after the day it was written and this many whole working days more goes to the
@@ -974,7 +967,6 @@ static void set_created_at(struct fx *f, int64_t alert_id, const char *at)
  * written at 23:30 BST on Monday is Monday; at 00:30 BST on Tuesday (23:30 UTC Monday) is Tuesday. */
 static void escalation_counts_whole_working_days(void **state)
 {
-	fx_sqlite_only();
 	struct fx *f = *state;
 	struct alerts_config cfg;
 	struct alerts_sweep_stats st;
@@ -1034,7 +1026,6 @@ static void escalation_counts_whole_working_days(void **state)
  * working day; Tuesday's sweep escalates it, as Wednesday's does for one written on Monday. */
 static void escalation_of_alert_written_on_a_weekend(void **state)
 {
-	fx_sqlite_only();
 	struct fx *f = *state;
 	struct alerts_config cfg;
 	struct alerts_sweep_stats st;
