@@ -362,32 +362,33 @@ static void enqueue_locked(txq *q, struct txq_job *job)
 	pthread_cond_signal(&q->wake);
 }
 
-void txq_submit(txq *q, struct txq_job *job)
+/* Both submissions start here: the queue's lock taken, or, once the queue has stopped, the job answered STORE_EIO
+ * and false (the lock released). */
+static bool submit_lock(txq *q, struct txq_job *job)
 {
 	job->unwaited = false;
 	pthread_mutex_lock(&q->lock);
-	if (q->stopped) {
-		pthread_mutex_unlock(&q->lock);
-		job->rc = STORE_EIO;
-		if (job->done)
-			job->done(job);
+	if (!q->stopped)
+		return true;
+	pthread_mutex_unlock(&q->lock);
+	job->rc = STORE_EIO;
+	if (job->done)
+		job->done(job);
+	return false;
+}
+
+void txq_submit(txq *q, struct txq_job *job)
+{
+	if (!submit_lock(q, job))
 		return;
-	}
 	enqueue_locked(q, job);
 	pthread_mutex_unlock(&q->lock);
 }
 
 int txq_submit_unwaited(txq *q, struct txq_job *job, size_t max)
 {
-	job->unwaited = false;
-	pthread_mutex_lock(&q->lock);
-	if (q->stopped) {
-		pthread_mutex_unlock(&q->lock);
-		job->rc = STORE_EIO;
-		if (job->done)
-			job->done(job);
+	if (!submit_lock(q, job))
 		return 0;
-	}
 	if (atomic_load(&q->unwaited) >= max) {
 		unsigned long long refused = ++q->unwaited_refused;
 		double now = seconds(CLOCK_MONOTONIC);
