@@ -1403,6 +1403,147 @@ static void clustering_even_twins_holds_what_says_neither(void **state)
 	linkage_result_free(&res);
 }
 
+/* even_twins' conditions (round 31c's version table, docs/BENCHMARKS.md "Round 31c"): each came from a measured
+ * false hold, and each test below is a case where the rule holds nothing because that one condition is not met:
+ * the records without a number join their child. Each case is two children of one family name (for the
+ * temporary UPN, one child's two pieces) with three records each under their own number (r[0..3) and r[3..6))
+ * and three each without a number (r[6..9) and r[9..12)), among
+ * 100 other children as in clustering_even_twins_holds_what_says_neither. The records without a number link to
+ * both children, and their own fields (given name, no middle name, sex) weigh the same against each, so the
+ * rule's last test (evidence for the other at least that for its own) is met: without the one condition under
+ * test they would be held. As twins' records do, all of them link across, so `ambiguous` holds none. */
+enum { EVEN_OTHERS = 100, EVEN_N = 12 + 2 * EVEN_OTHERS };
+
+static void even_others(struct linkage_rec *r, unsigned long *nine)
+{
+	static const char *first[5] = {"Amara", "Lena", "Tobias", "Omar", "Felix"};
+	static const char *fam[4] = {"Whitfield", "Armitage", "Lindqvist", "Oyelaran"};
+	for (int t = 0; t < EVEN_OTHERS; t++) {
+		char dob[16], addr[32], nhs[11];
+		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 5 + t % 12, 1 + t % 12, 1 + t % 28);
+		snprintf(addr, sizeof addr, "%d Long Lane", 1 + t);
+		next_nhs(nine, nhs);
+		for (int k = 0; k < 2; k++)
+			r[2 * t + k] = rec(first[t % 5], "", fam[t % 4], dob, "F", "LS6 2AB", addr, k ? "" : nhs, "");
+	}
+}
+
+/* Runs the linkage on r[0..EVEN_N) with the rule in force: the two children stay apart, each whole, and each
+ * record without a number joins its child (none held); then the same without the rule (it takes nothing). */
+static void even_joins_child(struct linkage_rec *r)
+{
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.01;
+	assert_true(m.refuse & LINKAGE_REFUSE_EVEN_TWINS);
+	struct linkage_score sa, sb;
+	linkage_score(&m, &r[6], &r[0], &sa);
+	linkage_score(&m, &r[6], &r[3], &sb);
+	assert_int_equal(sa.decision, LINKAGE_LINK);
+	assert_int_equal(sb.decision, LINKAGE_LINK);
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	for (int pass = 0; pass < 2; pass++) {
+		assert_int_equal(linkage_dedupe(r, EVEN_N, &m, &o, &res), 0);
+		assert_int_not_equal(res.cluster[0], res.cluster[3]);
+		for (int i = 0; i < 3; i++) {
+			assert_int_equal(res.cluster[i], res.cluster[0]);
+			assert_int_equal(res.cluster[3 + i], res.cluster[3]);
+			assert_int_equal(res.cluster[6 + i], res.cluster[0]);
+			assert_int_equal(res.cluster[9 + i], res.cluster[3]);
+			assert_true(res.probability[6 + i] > 0.5f && res.probability[9 + i] > 0.5f);
+		}
+		for (int t = 0; t < EVEN_OTHERS; t++)
+			assert_int_equal(res.cluster[12 + 2 * t + 1], res.cluster[12 + 2 * t]);
+		linkage_result_free(&res);
+		m.refuse &= ~LINKAGE_REFUSE_EVEN_TWINS;
+	}
+}
+
+/* Birthdays not equal (v6: twin_numbers reads the birthday exactly): namesakes Isla Jones, one born on the
+ * 23rd, the other on the 28th (a digit apart), under one roof. Records "Isla Jones" with no number link to both;
+ * their own fields say no more of one than of the other, but their birthdays say which: each joins her Isla. */
+static void clustering_even_twins_not_on_two_birthdays(void **state)
+{
+	struct linkage_rec r[EVEN_N];
+	unsigned long nine = 712043218;
+	char n1[11], n2[11];
+	next_nhs(&nine, n1);
+	next_nhs(&nine, n2);
+	for (int i = 0; i < 3; i++) {
+		r[i] = rec("Isla", "", "Jones", "2010-03-23", "F", "HX2 5TB", "5 Oak Road", n1, "");
+		r[3 + i] = rec("Isla", "", "Jones", "2010-03-28", "F", "HX2 5TB", "5 Oak Road", n2, "");
+		r[6 + i] = rec("Isla", "", "Jones", "23/03/2010", "F", "HX2 5TB", "5 Oak Road", "", "");
+		r[9 + i] = rec("Isla", "", "Jones", "28/03/2010", "F", "HX2 5TB", "5 Oak Road", "", "");
+	}
+	even_others(&r[12], &nine);
+	even_joins_child(r);
+}
+
+/* An address not shared (v4-v6: a record of each at one address; a postcode only where an address is
+ * missing): namesakes Isla Jones born on one day in two homes of one postcode. Records "Isla Jones" with no
+ * number link to both; their addresses say which: each joins the Isla of its home. */
+static void clustering_even_twins_not_in_two_homes(void **state)
+{
+	struct linkage_rec r[EVEN_N];
+	unsigned long nine = 712043218;
+	char n1[11], n2[11];
+	next_nhs(&nine, n1);
+	next_nhs(&nine, n2);
+	for (int i = 0; i < 3; i++) {
+		r[i] = rec("Isla", "", "Jones", "2010-03-23", "F", "HX2 5TB", "5 Oak Road", n1, "");
+		r[3 + i] = rec("Isla", "", "Jones", "2010-03-23", "F", "HX2 5TB", "48 Elm Grove", n2, "");
+		r[6 + i] = rec("Isla", "", "Jones", "23/03/2010", "F", "HX2 5TB", "5 Oak Road", "", "");
+		r[9 + i] = rec("Isla", "", "Jones", "23/03/2010", "F", "HX2 5TB", "48 Elm Grove", "", "");
+	}
+	even_others(&r[12], &nine);
+	even_joins_child(r);
+}
+
+/* A temporary UPN on one side (v2: two_numbers reads two UPNs as two children's only when neither is temporary):
+ * one pupil, George Midham, whose records under a temporary UPN give his middle name as Adam and whose records
+ * under his permanent UPN give it as Ben; the two pieces refuse each other (the UPNs differ, and the links
+ * between them say two middle names). Records "George Midham" with no number and no middle name link to both
+ * pieces, and say no more of one than of the other: but the pieces are one child's, of one family, one birthday
+ * and one home as twins' would be, and the records are his: none is held. */
+static void clustering_even_twins_not_a_temporary_upn(void **state)
+{
+	struct linkage_rec r[EVEN_N];
+	unsigned long nine = 712043218;
+	for (int i = 0; i < 3; i++) {
+		r[i] = rec("George", "Adam", "Midham", "2010-03-23", "M", "HX2 5TB", "5 Oak Road", "", "U80120000100A");
+		r[3 + i] = rec("George", "Ben", "Midham", "2010-03-23", "M", "HX2 5TB", "5 Oak Road", "", "H801200001001");
+		r[6 + i] = rec("George", "", "Midham", "23/03/2010", "M", "HX2 5TB", "5 Oak Road", "", "");
+		r[9 + i] = rec("George", "", "Midham", "23/3/2010", "M", "HX2 5TB", "5 Oak Road", "", "");
+	}
+	assert_true(r[0].upn_temp && !r[3].upn_temp);
+	even_others(&r[12], &nine);
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.01;
+	assert_true(m.refuse & LINKAGE_REFUSE_EVEN_TWINS);
+	struct linkage_score sa, sb;
+	linkage_score(&m, &r[6], &r[0], &sa);
+	linkage_score(&m, &r[6], &r[3], &sb);
+	assert_int_equal(sa.decision, LINKAGE_LINK);
+	assert_int_equal(sb.decision, LINKAGE_LINK);
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	for (int pass = 0; pass < 2; pass++) {
+		assert_int_equal(linkage_dedupe(r, EVEN_N, &m, &o, &res), 0);
+		for (int i = 0; i < 3; i++) {
+			assert_int_equal(res.cluster[i], res.cluster[0]);
+			assert_int_equal(res.cluster[3 + i], res.cluster[3]);
+		}
+		for (int i = 6; i < 12; i++) {
+			assert_true(res.cluster[i] == res.cluster[0] || res.cluster[i] == res.cluster[3]);
+			assert_true(res.probability[i] > 0.5f);
+		}
+		linkage_result_free(&res);
+		m.refuse &= ~LINKAGE_REFUSE_EVEN_TWINS;
+	}
+}
+
 /* Twins Krindpeed and Krindpeeda Khoury (three records each, everything else equal; his under his NHS number,
  * hers with another on one record and none on two, so that his records link to hers too, as twins' do) among
  * 100 other children with an NHS number each, and one housing record "Krindpeada Khouty" with no identifier:
@@ -2591,6 +2732,9 @@ int main(void)
 		cmocka_unit_test(clustering_holds_ambiguous_record),
 		cmocka_unit_test(clustering_stray_record_between_twins),
 		cmocka_unit_test(clustering_even_twins_holds_what_says_neither),
+		cmocka_unit_test(clustering_even_twins_not_on_two_birthdays),
+		cmocka_unit_test(clustering_even_twins_not_in_two_homes),
+		cmocka_unit_test(clustering_even_twins_not_a_temporary_upn),
 		cmocka_unit_test(clustering_name_order_keeps_twin_records_with_their_child),
 		cmocka_unit_test(clustering_stray_name_holds_short_form_between_twins),
 		cmocka_unit_test(clustering_stray_name_holds_nameless_record_between_twins),
