@@ -320,9 +320,10 @@ const char *linkage_cannot_link(linkage_gamma g, bool *hard);
  * so bit 31 and beyond are an extension in one (gcc takes them and widens the type; -pedantic says so), not C.
  * Every variable, field and parameter that holds a set is a linkage_refuse_set: an unsigned, or a cast such as
  * ~(unsigned)LINKAGE_REFUSE_X, drops bits 32..63 without a warning (tests/unit/test_linkage_refuse.c carries a
- * rule at bit 40 through the model, the pairwise refusals and --refuse's parsing). A new rule takes the next
- * bit, widens LINKAGE_REFUSE_ALL, and gets its --refuse name in src/cli/cmd_link.c's refuse_names (a
- * _Static_assert ties the two) and its place in docs/LINKAGE.md, "Refusals". */
+ * rule at bit 40 through the model's set and --refuse's parsing, and checks the pairwise refusals' parameter
+ * types). A new rule takes the next bit, widens LINKAGE_REFUSE_ALL, and gets its --refuse name in
+ * src/cli/cmd_link.c's refuse_names (a _Static_assert ties the two) and its place in docs/LINKAGE.md,
+ * "Refusals". */
 typedef uint64_t linkage_refuse_set;
 #define LINKAGE_REFUSE_BIT(n) (UINT64_C(1) << (n))
 /* The first n rules (bits 0..n-1), 1 <= n <= 64. */
