@@ -42,7 +42,8 @@ static void refuse_list(const char *spec)
 			continue;
 		}
 		if (n == 31) {
-			assert((set & ~LINKAGE_REFUSE_ALL) == (start & ~LINKAGE_REFUSE_ALL) || (set & ~LINKAGE_REFUSE_ALL) == 0);
+			linkage_refuse_set high = ~LINKAGE_REFUSE_FIRST(31);
+			assert((set & high) == (start & high) || (set & high) == 0);
 			continue;
 		}
 		char back[64 * 16] = "none";

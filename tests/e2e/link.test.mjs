@@ -154,8 +154,8 @@ test('bad CSV: FILE:LINE:COLUMN, exit 1, no output file', () => {
 });
 
 // --refuse (docs/LINKAGE.md, "Refusals"): a name that is no rule stops the command before any output, quoted, with
-// the 31 rules' names printed from the CLI's table in bit order; the last rule's name (bit 30) is taken.
-test('--refuse: an unknown name named, exit 2, no output; every rule named, the last one taken', () => {
+// the rules' names printed from the CLI's table in bit order (31 when written); bit 30's name is taken.
+test('--refuse: an unknown name named, exit 2, no output; every rule named, bit 30\'s taken', () => {
   const input = path.join(dir, 'refuse.csv');
   const out = path.join(dir, 'refuse-out.csv');
   fs.writeFileSync(input, SMALL);
@@ -166,9 +166,10 @@ test('--refuse: an unknown name named, exit 2, no output; every rule named, the 
   const list = r.stderr.match(/takes a list of (.*) \(each may start with -\), none or all/);
   assert.ok(list, r.stderr);
   const names = list[1].split(', ');
-  assert.equal(names.length, 31);
+  assert.ok(names.length >= 31, list[1]); // 31 rules when written (bits 0-30); a new rule adds its name
   assert.equal(names[0], 'sex');
   assert.equal(names[30], 'even_twins');
+  assert.equal(new Set(names).size, names.length);
   assert.equal(fs.existsSync(out), false);
   assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('refuse-out')), []);
   const ok = runCli(['link', 'dedupe', '--in', input, '--out', out, '--model', model, '--refuse', 'all,-even_twins'],
