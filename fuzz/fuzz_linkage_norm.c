@@ -5,6 +5,10 @@
  * phonetic keys are upper-case ASCII; every field's level is in range and the comparison is symmetric;
  * a record compared with itself never reaches a cannot-link reason from names or dates; a score's weight
  * is the prior plus the fields' contributions.
+ * --refuse's list (linkage_refuse_parse) on the first field, against 64 rule names (the 31 of today and r31..r63):
+ * refused, the set is unchanged and the place named starts an item; taken, the set written back as a list of
+ * its names parses to the same set (every bit to 63 kept), and with the 31 names bits 31..63 are the starting
+ * set's or none.
  */
 #include <assert.h>
 #include <math.h>
@@ -15,6 +19,43 @@
 #include "linkage/linkage.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char *const refuse_names[64] = {
+    "sex", "twins", "given", "dob", "names", "possible_twins", "ambiguous", "sex_cluster", "own_ids", "twin_odds",
+    "weak", "stray", "id_asym", "transposed", "name_order", "stray_name", "birthdays", "own_name", "thin_bound",
+    "id_u", "block_u", "name_pairs", "read_across", "lone_middle", "age_dates", "wrong_id", "lone_reach",
+    "twin_names", "as_heard", "spelt_piece", "even_twins", "r31", "r32", "r33", "r34", "r35", "r36", "r37", "r38",
+    "r39", "r40", "r41", "r42", "r43", "r44", "r45", "r46", "r47", "r48", "r49", "r50", "r51", "r52", "r53", "r54",
+    "r55", "r56", "r57", "r58", "r59", "r60", "r61", "r62", "r63"};
+
+static void refuse_list(const char *spec)
+{
+	const linkage_refuse_set start = LINKAGE_REFUSE_DEFAULT | LINKAGE_REFUSE_BIT(40) | LINKAGE_REFUSE_BIT(63);
+	for (size_t n = 31; n <= 64; n += 33) {
+		linkage_refuse_set set = start;
+		size_t bad = (size_t)-1;
+		int rc = linkage_refuse_parse(spec, refuse_names, n, &set, &bad);
+		assert(rc == 0 || rc == -1);
+		if (rc) {
+			assert(set == start);
+			assert(bad < strlen(spec) + 1 && (bad == 0 || spec[bad - 1] == ','));
+			continue;
+		}
+		if (n == 31) {
+			linkage_refuse_set high = ~LINKAGE_REFUSE_FIRST(31);
+			assert((set & high) == (start & high) || (set & high) == 0);
+			continue;
+		}
+		char back[64 * 16] = "none";
+		for (unsigned k = 0; k < 64; k++)
+			if (set & LINKAGE_REFUSE_BIT(k)) {
+				strcat(back, ",");
+				strcat(back, refuse_names[k]);
+			}
+		linkage_refuse_set again = ~set;
+		assert(linkage_refuse_parse(back, refuse_names, 64, &again, NULL) == 0 && again == set);
+	}
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -32,6 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	while (nf < 18)
 		field[nf++] = "";
+	refuse_list(field[0]);
 
 	char n1[LINKAGE_NAME_MAX], n2[LINKAGE_NAME_MAX], ph[LINKAGE_PHON_MAX];
 	size_t l1 = linkage_name_norm(field[0], n1);

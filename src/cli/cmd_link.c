@@ -384,7 +384,7 @@ static void estimates_summary(struct load *l)
 }
 
 /* The NHS numbers written from another child of the family (linkage_drop_wrong_ids), taken as not written. */
-static void wrong_ids_summary(struct load *l, unsigned refuse)
+static void wrong_ids_summary(struct load *l, linkage_refuse_set refuse)
 {
 	struct linkage_wrong_ids w;
 	if (!(refuse & LINKAGE_REFUSE_WRONG_ID))
@@ -704,44 +704,19 @@ static void usage(FILE *f)
 }
 
 /* --refuse: a comma-separated list applied in order to the default set (LINKAGE_REFUSE_DEFAULT): NAME adds a
- * refusal, -NAME takes it away, "none" and "all" clear and fill the set. Names: linkage.h LINKAGE_REFUSE_*. */
+ * refusal, -NAME takes it away, "none" and "all" clear and fill the set (linkage_refuse_parse). Names:
+ * linkage.h LINKAGE_REFUSE_*, one for each bit in bit order. */
 static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "names", "possible_twins", "ambiguous",
 					   "sex_cluster", "own_ids", "twin_odds", "weak", "stray", "id_asym",
 					   "transposed", "name_order", "stray_name", "birthdays", "own_name",
 					   "thin_bound", "id_u", "block_u", "name_pairs", "read_across",
 					   "lone_middle", "age_dates", "wrong_id", "lone_reach", "twin_names",
 					   "as_heard", "spelt_piece", "even_twins"};
-/* one name for each bit of LINKAGE_REFUSE_ALL, in bit order: a rule added there without its name here fails */
-_Static_assert((1ull << (sizeof refuse_names / sizeof refuse_names[0])) == (unsigned long long)LINKAGE_REFUSE_ALL + 1,
+#define NREFUSE (sizeof refuse_names / sizeof refuse_names[0])
+/* one name for each bit of LINKAGE_REFUSE_ALL, in bit order: a rule added there without its name here fails
+ * (the set is 64 bits wide: linkage.h) */
+_Static_assert(NREFUSE >= 1 && NREFUSE <= 64 && LINKAGE_REFUSE_FIRST(NREFUSE) == LINKAGE_REFUSE_ALL,
 	       "refuse_names[] names each bit of LINKAGE_REFUSE_ALL");
-
-static int parse_refuse(const char *spec, unsigned *set)
-{
-	char buf[256];
-	int n = snprintf(buf, sizeof buf, "%s", spec);
-	if (n < 0 || (size_t)n >= sizeof buf)
-		return -1;
-	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		bool off = t[0] == '-';
-		const char *name = off ? t + 1 : t;
-		unsigned bit = 0;
-		if (strcmp(name, "none") == 0) {
-			*set = 0;
-			continue;
-		}
-		if (strcmp(name, "all") == 0) {
-			*set = LINKAGE_REFUSE_ALL;
-			continue;
-		}
-		for (unsigned k = 0; k < sizeof refuse_names / sizeof refuse_names[0]; k++)
-			if (strcmp(name, refuse_names[k]) == 0)
-				bit = 1u << k;
-		if (!bit)
-			return -1;
-		*set = off ? *set & ~bit : *set | bit;
-	}
-	return 0;
-}
 
 static int parse_prob(const char *s, double *out)
 {
@@ -862,9 +837,13 @@ int cmd_link(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
-		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
-				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound, id_u, block_u, name_pairs, read_across, lone_middle, age_dates, wrong_id, lone_reach, twin_names, as_heard, spelt_piece, even_twins (each may start with -), none or all\n");
+	size_t bad = 0;
+	if (refuse_spec && linkage_refuse_parse(refuse_spec, refuse_names, NREFUSE, &model.refuse, &bad) != 0) {
+		fprintf(stderr, "safeguard link: --refuse: \"%.*s\" is not a rule; it takes a list of",
+			(int)strcspn(refuse_spec + bad, ","), refuse_spec + bad);
+		for (size_t k = 0; k < NREFUSE; k++)
+			fprintf(stderr, "%s %s", k ? "," : "", refuse_names[k]);
+		fprintf(stderr, " (each may start with -), none or all\n");
 		return 2;
 	}
 	if (link_p > 0)

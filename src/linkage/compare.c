@@ -569,7 +569,7 @@ const char *linkage_cannot_link(linkage_gamma g, bool *hard)
 	return linkage_cannot_link_with(g, LINKAGE_REFUSE_DEFAULT, hard);
 }
 
-const char *linkage_cannot_link_with(linkage_gamma g, unsigned refuse, bool *hard)
+const char *linkage_cannot_link_with(linkage_gamma g, linkage_refuse_set refuse, bool *hard)
 {
 	unsigned nhs = linkage_gamma_level(g, LF_NHS), upn = linkage_gamma_level(g, LF_UPN);
 	unsigned given = linkage_gamma_level(g, LF_GIVEN), family = linkage_gamma_level(g, LF_FAMILY);
@@ -608,7 +608,8 @@ const char *linkage_cannot_link_with(linkage_gamma g, unsigned refuse, bool *har
 	return NULL;
 }
 
-bool linkage_transposed_twins(unsigned refuse, const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g)
+bool linkage_transposed_twins(linkage_refuse_set refuse, const struct linkage_rec *a, const struct linkage_rec *b,
+			      linkage_gamma g)
 {
 	unsigned dob = linkage_gamma_level(g, LF_DOB);
 	return (refuse & LINKAGE_REFUSE_TRANSPOSED) && a->given_as_family && b->given_as_family &&

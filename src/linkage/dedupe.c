@@ -1463,11 +1463,11 @@ static void score_chunk(void *ctx, size_t c)
 		 * Babatunde joined at a million). Measured (docs/BENCHMARKS.md, "Round 6"): +0.002-0.004 of recall
 		 * on every set, no twin cluster added at 76k, 245k, twins x4 or a million. The service, which has
 		 * no clustering, keeps the pairwise rule (linkage_cannot_link). */
-		unsigned pr = j->m->refuse;
+		linkage_refuse_set pr = j->m->refuse;
 		if ((pr & LINKAGE_REFUSE_NAMES) && w >= j->link_w)
-			pr &= ~(unsigned)LINKAGE_REFUSE_TWINS;
+			pr &= ~LINKAGE_REFUSE_TWINS;
 		if ((pr & (LINKAGE_REFUSE_TWINS | LINKAGE_REFUSE_GIVEN)) && middle_outweighs(j, p))
-			pr &= ~(unsigned)(LINKAGE_REFUSE_TWINS | LINKAGE_REFUSE_GIVEN);
+			pr &= ~(LINKAGE_REFUSE_TWINS | LINKAGE_REFUSE_GIVEN);
 		/* age_dates: unrelated birthdays a year apart or less, one written by a source that writes dates from
 		 * an age (linkage_dob_from_age, estimates.c), do not refuse a pair whose given names are equal as
 		 * written. With a given name written otherwise as well it stays refused: that is two disagreements,
@@ -1477,7 +1477,7 @@ static void score_chunk(void *ctx, size_t c)
 		if ((pr & LINKAGE_REFUSE_DOB) && (pr & LINKAGE_REFUSE_AGE_DATES) &&
 		    linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT && !(p->gamma & LINKAGE_GAMMA_CROSSED) &&
 		    linkage_dob_from_age(&j->recs[p->a], &j->recs[p->b]))
-			pr &= ~(unsigned)LINKAGE_REFUSE_DOB;
+			pr &= ~LINKAGE_REFUSE_DOB;
 		const char *why = linkage_cannot_link_with(p->gamma & LINKAGE_GAMMA_MASK, pr, &hard);
 		/* Names read across on both records (linkage_transposed_twins): the service refuses the pair, but in
 		 * the batch clustering's `names` rule, which reads crossed names (a record "COLLINS ARLO" names Arlo),
@@ -1569,7 +1569,7 @@ struct uf {
 	uint32_t (*name_n)[UF_NAMES]; /* per root: how many of its records carry each of those names */
 	uint32_t (*dobs)[UF_DOBS];   /* per root: records with the distinct birthdays seen, UINT32_MAX free;
 	                              * UF_DOBS_MANY in the last slot when there were more */
-	unsigned refuse;      /* LINKAGE_REFUSE_* in force */
+	linkage_refuse_set refuse; /* LINKAGE_REFUSE_* in force */
 	double given_w[LINKAGE_MAX_LEVELS]; /* the model's weight of each given-name level (name_evidence) */
 	double middle_w[LINKAGE_MAX_LEVELS], sex_w[LINKAGE_MAX_LEVELS]; /* and of the middle names', the sex's
 	                                                                  * (even_twins' own_fields) */

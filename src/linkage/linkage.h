@@ -313,121 +313,142 @@ unsigned linkage_cmp_upn(const struct linkage_rec *a, const struct linkage_rec *
 const char *linkage_cannot_link(linkage_gamma g, bool *hard);
 
 /* The rules that refuse a merge whatever the weight, each measured on both generators (docs/LINKAGE.md,
- * "Refusals"); a model's refuse field holds the set in force. */
-enum {
-	LINKAGE_REFUSE_SEX = 1u << 0,       /* pair: sexes both given and different (hard) */
-	LINKAGE_REFUSE_TWINS = 1u << 1,     /* pair: given names unrelated, family related, birthdays equal or
-	                                     * nearly (hard, lifted by a middle-name bridge in clustering) */
-	LINKAGE_REFUSE_GIVEN = 1u << 2,     /* pair: given names unrelated otherwise (soft) */
-	LINKAGE_REFUSE_DOB = 1u << 3,       /* pair: birthdays unrelated (soft) */
-	LINKAGE_REFUSE_NAMES = 1u << 4,     /* cluster: two components whose given names are unrelated */
-	LINKAGE_REFUSE_POSSIBLE_TWINS = 1u << 5, /* cluster: twin-like link between two children of their own */
-	LINKAGE_REFUSE_AMBIGUOUS = 1u << 6, /* cluster: a record that links as strongly to two such is held out */
-	LINKAGE_REFUSE_SEX_CLUSTER = 1u << 7, /* cluster: components whose records mostly say different sexes */
-	LINKAGE_REFUSE_OWN_IDS = 1u << 8,   /* cluster: a twin-like link between two components of two or more
-	                                     * records each holding a valid identifier */
-	LINKAGE_REFUSE_TWIN_ODDS = 1u << 9, /* cluster: possible twins refused unless one child is likelier by the
-	                                     * link threshold's odds (99 to 1), not merely likelier */
-	LINKAGE_REFUSE_WEAK = 1u << 10,     /* cluster: a link with no given-name evidence (a name empty on either
-	                                     * side) or no birthday evidence (two parts equal, or missing) is
-	                                     * merged last, judged between whole components by the model's odds */
-	LINKAGE_REFUSE_STRAY = 1u << 11,    /* cluster: a lone record joined by a twin-like link is held out when
-	                                     * it links nearly as strongly (within the link threshold's odds) to
-	                                     * a component that the first refuses: which twin it is, a person
-	                                     * decides */
-	LINKAGE_REFUSE_ID_ASYM = 1u << 12,  /* cluster: possible twins between two components of two or more
-	                                     * records, one holding a valid identifier and the other none, need
-	                                     * the link threshold's odds (twin_odds' decision) */
-	LINKAGE_REFUSE_TRANSPOSED = 1u << 13, /* pair: given names equal and both commoner in the input as family
-	                                       * names, family fields unrelated, one birthday: twins' records
-	                                       * written with the names read across (hard) */
-	LINKAGE_REFUSE_NAME_ORDER = 1u << 14, /* cluster: twin-like links taken by the given name's evidence first
-	                                       * (the model's weight of the level), then by weight: twins share
-	                                       * every other field, so the closest name says which child */
-	LINKAGE_REFUSE_STRAY_NAME = 1u << 15, /* cluster: stray also when the given names of the other component
-	                                       * are as close to the lone record's (the given-name level's weight),
-	                                       * and for a lone named record's weak links */
-	LINKAGE_REFUSE_BIRTHDAYS = 1u << 16, /* cluster: two components whose birthdays are all unrelated (level
-	                                      * else across every pair), linked through a record with none:
-	                                      * namesakes (docs/LINKAGE.md, "Namesakes") */
-	LINKAGE_REFUSE_OWN_NAME = 1u << 17, /* cluster: a lone record joining by a twin-like link is held out when
-	                                     * a record of its own given name as written, of its family, pairs
-	                                     * with it between the thresholds and the first component would refuse
-	                                     * that one's with it as possible twins (with stray_name) */
-	LINKAGE_REFUSE_THIN_BOUND = 1u << 18, /* cluster: possible twins read strictly (id_asym, twin_odds) read the
-	                                       * split share at the smaller component's k records at most at the
-	                                       * share seen at k over the chance that all k carry the identifier
-	                                       * (by their sources' shares); docs/LINKAGE.md */
-	LINKAGE_REFUSE_ID_U = 1u << 19, /* training, not a refusal (switched like one, as name_order): u of a valid
-	                                 * identifier's equal level counted on every pair that shares one, less
-	                                 * the share its blocking rule's EM calls one child's, not on the random
-	                                 * pairs (docs/LINKAGE.md, "The model") */
-	LINKAGE_REFUSE_BLOCK_U = 1u << 20, /* training, not a refusal: each blocking rule's EM reads u of the fields it
-	                                    * does not hold out from its own pairs that two valid different
-	                                    * identifiers say are two children, not from random pairs (docs/LINKAGE.md,
-	                                    * "The model") */
-	LINKAGE_REFUSE_NAME_PAIRS = 1u << 21, /* cluster: possible twins also judged by the two names' own counts
-	                                       * on the input (twin pairs so named, children split so), the
-	                                       * level's shares their prior; refuses only where twins so named
-	                                       * were seen (docs/LINKAGE.md, "Two names' own counts") */
-	LINKAGE_REFUSE_READ_ACROSS = 1u << 22, /* cluster: records written across (given field commoner in the
-	                                        * input as a family name, family field as a given name) read by
-	                                        * the name in their family field: two such whose family fields
-	                                        * are spellings of each other and identified twins' names make a
-	                                        * twin-like link, and name_pairs reads that name (docs/LINKAGE.md,
-	                                        * "Written across") */
-	LINKAGE_REFUSE_LONE_MIDDLE = 1u << 23, /* cluster, not a refusal (switched like one, as name_order): a record
-	                                        * alone whose pair with a component at the link threshold was refused
-	                                        * `given` once `twins` gave way to `names` joins that component when
-	                                        * it holds the record's given name as a middle name (or one edit from
-	                                        * one), judged as a given<->middle link (docs/LINKAGE.md, "Under a
-	                                        * middle name its component holds") */
-	LINKAGE_REFUSE_AGE_DATES = 1u << 24, /* pair and cluster, a refusal lifted (switched like one): birthdays
-	                                      * unrelated but in one year or two adjacent ones, one of them written
-	                                      * by a source that writes dates from an age (linkage_dob_from_age),
-	                                      * refuse neither by `dob` (given names equal as written) nor by
-	                                      * `birthdays` (docs/LINKAGE.md, "Dates written from an age") */
-	LINKAGE_REFUSE_WRONG_ID = 1u << 25, /* input, not a refusal (switched like one): a record's NHS number taken
-	                                     * as not written when its names and birthday say it is another child's
-	                                     * of the family, read per source (linkage_drop_wrong_ids; docs/LINKAGE.md,
-	                                     * "A number written from another child") */
-	LINKAGE_REFUSE_LONE_REACH = 1u << 26, /* cluster, a refusal lifted (switched like one): a lone record without an
-	                                       * identifier, refused by the weak rule's possible-twins decision beside
-	                                       * an identified component, is judged at the twin-like links' odds when
-	                                       * every pair it has at or above the review threshold is with that
-	                                       * component (docs/LINKAGE.md, "A lone record that reaches one child") */
-	LINKAGE_REFUSE_TWIN_NAMES = 1u << 27, /* cluster, after it: a cluster's minority records of one given name,
-	                                       * no identifier, whose name is closer to a twin's cluster's names
-	                                       * than to their own cluster's (the model's given-name weights) go
-	                                       * to the twin at the link's odds, else are held apart
-	                                       * (linkage_twin_names; docs/LINKAGE.md, "A twin's record under her
-	                                       * own name") */
-	LINKAGE_REFUSE_AS_HEARD = 1u << 28, /* cluster, refusals narrowed (switched like one): a "twins" edge is
-	                                     * judged when a component holds a spelling of the other side's name,
-	                                     * and lone_reach sets aside a lone record's pair with another child
-	                                     * that its link outweighs by the link threshold's odds, or with a
-	                                     * second such record (docs/LINKAGE.md, "A spelling as heard") */
-	LINKAGE_REFUSE_SPELT_PIECE = 1u << 29, /* cluster, a refusal lifted (switched like one): own_ids gives way
-	                                        * where one side's records (two or more) share no given name and
-	                                        * carry no name children are known by (slips of one name, not a
-	                                        * second child known by another), and the possible-twins decision
-	                                        * reads that side at split_any (docs/LINKAGE.md, "Slips of one
-	                                        * name under another identifier") */
-	LINKAGE_REFUSE_EVEN_TWINS = 1u << 30, /* cluster: a record without an identifier whose own fields (given name,
-	                                       * middle names, sex) say no more of its component than of a twin's
-	                                       * that refuses it is held out after the first pass (find_even_twins;
-	                                       * docs/LINKAGE.md, "A record that says no more of one twin") */
-	LINKAGE_REFUSE_ALL = 0x7FFFFFFFu,
-	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
-	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
-	 * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,
-	 * "Round 25"). */
-	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER & ~LINKAGE_REFUSE_TWIN_ODDS &
-				 ~LINKAGE_REFUSE_BLOCK_U
-};
+ * "Refusals"); a model's refuse field holds the set in force.
+ *
+ * A set of them is a linkage_refuse_set, 64 bits wide: rule n is bit n (LINKAGE_REFUSE_BIT). The rules are
+ * macros of type uint64_t, not an enum: an enumeration constant must be representable as an int (C11 6.7.2.2),
+ * so bit 31 and beyond are an extension in one (gcc takes them and widens the type; -pedantic says so), not C.
+ * Every variable, field and parameter that holds a set is a linkage_refuse_set: an unsigned, or a cast such as
+ * ~(unsigned)LINKAGE_REFUSE_X, drops bits 32..63 without a warning (tests/unit/test_linkage_refuse.c carries a
+ * rule at bit 40 through the model's set and --refuse's parsing, and checks the pairwise refusals' parameter
+ * types). A new rule takes the next bit, widens LINKAGE_REFUSE_ALL, and gets its --refuse name in
+ * src/cli/cmd_link.c's refuse_names (a _Static_assert ties the two) and its place in docs/LINKAGE.md,
+ * "Refusals". */
+typedef uint64_t linkage_refuse_set;
+#define LINKAGE_REFUSE_BIT(n) (UINT64_C(1) << (n))
+/* The first n rules (bits 0..n-1), 1 <= n <= 64. */
+#define LINKAGE_REFUSE_FIRST(n) (~UINT64_C(0) >> (64 - (n)))
+/* pair: sexes both given and different (hard) */
+#define LINKAGE_REFUSE_SEX LINKAGE_REFUSE_BIT(0)
+/* pair: given names unrelated, family related, birthdays equal or nearly (hard, lifted by a middle-name bridge in
+ * clustering) */
+#define LINKAGE_REFUSE_TWINS LINKAGE_REFUSE_BIT(1)
+/* pair: given names unrelated otherwise (soft) */
+#define LINKAGE_REFUSE_GIVEN LINKAGE_REFUSE_BIT(2)
+/* pair: birthdays unrelated (soft) */
+#define LINKAGE_REFUSE_DOB LINKAGE_REFUSE_BIT(3)
+/* cluster: two components whose given names are unrelated */
+#define LINKAGE_REFUSE_NAMES LINKAGE_REFUSE_BIT(4)
+/* cluster: twin-like link between two children of their own */
+#define LINKAGE_REFUSE_POSSIBLE_TWINS LINKAGE_REFUSE_BIT(5)
+/* cluster: a record that links as strongly to two such is held out */
+#define LINKAGE_REFUSE_AMBIGUOUS LINKAGE_REFUSE_BIT(6)
+/* cluster: components whose records mostly say different sexes */
+#define LINKAGE_REFUSE_SEX_CLUSTER LINKAGE_REFUSE_BIT(7)
+/* cluster: a twin-like link between two components of two or more records each holding a valid identifier */
+#define LINKAGE_REFUSE_OWN_IDS LINKAGE_REFUSE_BIT(8)
+/* cluster: possible twins refused unless one child is likelier by the link threshold's odds (99 to 1), not merely
+ * likelier */
+#define LINKAGE_REFUSE_TWIN_ODDS LINKAGE_REFUSE_BIT(9)
+/* cluster: a link with no given-name evidence (a name empty on either side) or no birthday evidence (two parts
+ * equal, or missing) is merged last, judged between whole components by the model's odds */
+#define LINKAGE_REFUSE_WEAK LINKAGE_REFUSE_BIT(10)
+/* cluster: a lone record joined by a twin-like link is held out when it links nearly as strongly (within the link
+ * threshold's odds) to a component that the first refuses: which twin it is, a person decides */
+#define LINKAGE_REFUSE_STRAY LINKAGE_REFUSE_BIT(11)
+/* cluster: possible twins between two components of two or more records, one holding a valid identifier and the
+ * other none, need the link threshold's odds (twin_odds' decision) */
+#define LINKAGE_REFUSE_ID_ASYM LINKAGE_REFUSE_BIT(12)
+/* pair: given names equal and both commoner in the input as family names, family fields unrelated, one birthday:
+ * twins' records written with the names read across (hard) */
+#define LINKAGE_REFUSE_TRANSPOSED LINKAGE_REFUSE_BIT(13)
+/* cluster: twin-like links taken by the given name's evidence first (the model's weight of the level), then by
+ * weight: twins share every other field, so the closest name says which child */
+#define LINKAGE_REFUSE_NAME_ORDER LINKAGE_REFUSE_BIT(14)
+/* cluster: stray also when the given names of the other component are as close to the lone record's (the given-name
+ * level's weight), and for a lone named record's weak links */
+#define LINKAGE_REFUSE_STRAY_NAME LINKAGE_REFUSE_BIT(15)
+/* cluster: two components whose birthdays are all unrelated (level else across every pair), linked through a record
+ * with none: namesakes (docs/LINKAGE.md, "Namesakes") */
+#define LINKAGE_REFUSE_BIRTHDAYS LINKAGE_REFUSE_BIT(16)
+/* cluster: a lone record joining by a twin-like link is held out when a record of its own given name as written, of
+ * its family, pairs with it between the thresholds and the first component would refuse that one's with it as
+ * possible twins (with stray_name) */
+#define LINKAGE_REFUSE_OWN_NAME LINKAGE_REFUSE_BIT(17)
+/* cluster: possible twins read strictly (id_asym, twin_odds) read the split share at the smaller component's k
+ * records at most at the share seen at k over the chance that all k carry the identifier (by their sources'
+ * shares); docs/LINKAGE.md */
+#define LINKAGE_REFUSE_THIN_BOUND LINKAGE_REFUSE_BIT(18)
+/* training, not a refusal (switched like one, as name_order): u of a valid identifier's equal level counted on
+ * every pair that shares one, less the share its blocking rule's EM calls one child's, not on the random pairs
+ * (docs/LINKAGE.md, "The model") */
+#define LINKAGE_REFUSE_ID_U LINKAGE_REFUSE_BIT(19)
+/* training, not a refusal: each blocking rule's EM reads u of the fields it does not hold out from its own pairs
+ * that two valid different identifiers say are two children, not from random pairs (docs/LINKAGE.md, "The model")
+ */
+#define LINKAGE_REFUSE_BLOCK_U LINKAGE_REFUSE_BIT(20)
+/* cluster: possible twins also judged by the two names' own counts on the input (twin pairs so named, children
+ * split so), the level's shares their prior; refuses only where twins so named were seen (docs/LINKAGE.md, "Two
+ * names' own counts") */
+#define LINKAGE_REFUSE_NAME_PAIRS LINKAGE_REFUSE_BIT(21)
+/* cluster: records written across (given field commoner in the input as a family name, family field as a given
+ * name) read by the name in their family field: two such whose family fields are spellings of each other and
+ * identified twins' names make a twin-like link, and name_pairs reads that name (docs/LINKAGE.md, "Written across")
+ */
+#define LINKAGE_REFUSE_READ_ACROSS LINKAGE_REFUSE_BIT(22)
+/* cluster, not a refusal (switched like one, as name_order): a record alone whose pair with a component at the link
+ * threshold was refused `given` once `twins` gave way to `names` joins that component when it holds the record's
+ * given name as a middle name (or one edit from one), judged as a given<->middle link (docs/LINKAGE.md, "Under a
+ * middle name its component holds") */
+#define LINKAGE_REFUSE_LONE_MIDDLE LINKAGE_REFUSE_BIT(23)
+/* pair and cluster, a refusal lifted (switched like one): birthdays unrelated but in one year or two adjacent ones,
+ * one of them written by a source that writes dates from an age (linkage_dob_from_age), refuse neither by `dob`
+ * (given names equal as written) nor by `birthdays` (docs/LINKAGE.md, "Dates written from an age") */
+#define LINKAGE_REFUSE_AGE_DATES LINKAGE_REFUSE_BIT(24)
+/* input, not a refusal (switched like one): a record's NHS number taken as not written when its names and birthday
+ * say it is another child's of the family, read per source (linkage_drop_wrong_ids; docs/LINKAGE.md, "A number
+ * written from another child") */
+#define LINKAGE_REFUSE_WRONG_ID LINKAGE_REFUSE_BIT(25)
+/* cluster, a refusal lifted (switched like one): a lone record without an identifier, refused by the weak rule's
+ * possible-twins decision beside an identified component, is judged at the twin-like links' odds when every pair it
+ * has at or above the review threshold is with that component (docs/LINKAGE.md, "A lone record that reaches one
+ * child") */
+#define LINKAGE_REFUSE_LONE_REACH LINKAGE_REFUSE_BIT(26)
+/* cluster, after it: a cluster's minority records of one given name, no identifier, whose name is closer to a
+ * twin's cluster's names than to their own cluster's (the model's given-name weights) go to the twin at the link's
+ * odds, else are held apart (linkage_twin_names; docs/LINKAGE.md, "A twin's record under her own name") */
+#define LINKAGE_REFUSE_TWIN_NAMES LINKAGE_REFUSE_BIT(27)
+/* cluster, refusals narrowed (switched like one): a "twins" edge is judged when a component holds a spelling of the
+ * other side's name, and lone_reach sets aside a lone record's pair with another child that its link outweighs by
+ * the link threshold's odds, or with a second such record (docs/LINKAGE.md, "A spelling as heard") */
+#define LINKAGE_REFUSE_AS_HEARD LINKAGE_REFUSE_BIT(28)
+/* cluster, a refusal lifted (switched like one): own_ids gives way where one side's records (two or more) share no
+ * given name and carry no name children are known by (slips of one name, not a second child known by another), and
+ * the possible-twins decision reads that side at split_any (docs/LINKAGE.md, "Slips of one name under another
+ * identifier") */
+#define LINKAGE_REFUSE_SPELT_PIECE LINKAGE_REFUSE_BIT(29)
+/* cluster: a record without an identifier whose own fields (given name, middle names, sex) say no more of its
+ * component than of a twin's that refuses it is held out after the first pass (find_even_twins; docs/LINKAGE.md, "A
+ * record that says no more of one twin") */
+#define LINKAGE_REFUSE_EVEN_TWINS LINKAGE_REFUSE_BIT(30)
+/* Every rule that exists (bits 0..30): a new rule widens it. */
+#define LINKAGE_REFUSE_ALL LINKAGE_REFUSE_FIRST(31)
+/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
+ * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
+ * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,
+ * "Round 25"). */
+#define LINKAGE_REFUSE_DEFAULT \
+	(LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER & ~LINKAGE_REFUSE_TWIN_ODDS & ~LINKAGE_REFUSE_BLOCK_U)
 /* linkage_cannot_link with a set of refusals (the identifier rules always apply: two valid different NHS
  * numbers or UPNs are two children). */
-const char *linkage_cannot_link_with(linkage_gamma g, unsigned refuse, bool *hard);
+const char *linkage_cannot_link_with(linkage_gamma g, linkage_refuse_set refuse, bool *hard);
+/* A list of rules by name (--refuse, src/cli/cmd_link.c) applied in order to *set: items separated by commas,
+ * NAME adds rule k where names[k] is NAME, -NAME takes it away, "none" and "all" (or "-none", "-all") clear the
+ * set and fill it with the n rules named (bits 0..n-1); empty items are skipped. names holds n names, 1 <= n
+ * <= 64, one per bit in bit order. 0 on success; -1 on a name not in names, with *set unchanged and *bad (when
+ * not NULL) at the byte of spec where that item starts. */
+int linkage_refuse_parse(const char *spec, const char *const *names, size_t n, linkage_refuse_set *set,
+			 size_t *bad);
 
 /* ---- the model ---- */
 
@@ -438,7 +459,7 @@ struct linkage_model {
 	double link_threshold;   /* probability at or above which a pair links */
 	double review_threshold; /* probability at or above which (below link) a pair goes to review */
 	bool tf_names;           /* adjust exact name levels by term frequency */
-	unsigned refuse;         /* LINKAGE_REFUSE_* in force (not kept in the model file) */
+	linkage_refuse_set refuse; /* LINKAGE_REFUSE_* in force (not kept in the model file) */
 	/* Per given-name level: the share of children with a twin whose given name is at that level to theirs,
 	 * measured on the input by dedupe (pairs with one birthday and family name but two valid identifiers);
 	 * used by the possible-twins refusal. Not kept in the model file. */

@@ -79,7 +79,8 @@ bool linkage_given_written_apart(const struct linkage_rec *a, const struct linka
  * and neither family field is anyone's given name, are one child's family name spelt two ways. Measured
  * (docs/BENCHMARKS.md, "Round 7"), style c seed 7, pairs refused: one child's 84 -> 4, two children's
  * 19 -> 6, no twin cluster added. Taken away with --refuse -transposed (LINKAGE_REFUSE_TRANSPOSED). */
-bool linkage_transposed_twins(unsigned refuse, const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g);
+bool linkage_transposed_twins(linkage_refuse_set refuse, const struct linkage_rec *a, const struct linkage_rec *b,
+			      linkage_gamma g);
 
 /* A cache of name comparisons: the level of two given (or family) names depends on the names alone, and
  * a file holds far fewer distinct names than pairs. Direct-mapped; a slot holds the pair's key. 12 bits

@@ -153,6 +153,31 @@ test('bad CSV: FILE:LINE:COLUMN, exit 1, no output file', () => {
   assert.match(r3.stderr, /--out is required/);
 });
 
+// --refuse (docs/LINKAGE.md, "Refusals"): a name that is no rule stops the command before any output, quoted, with
+// the rules' names printed from the CLI's table in bit order (31 when written); bit 30's name is taken.
+test('--refuse: an unknown name named, exit 2, no output; every rule named, bit 30\'s taken', () => {
+  const input = path.join(dir, 'refuse.csv');
+  const out = path.join(dir, 'refuse-out.csv');
+  fs.writeFileSync(input, SMALL);
+  const r = runCli(['link', 'dedupe', '--in', input, '--out', out, '--model', model, '--refuse', 'sex,bogus,-names'],
+    { check: false });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--refuse: "bogus" is not a rule/);
+  const list = r.stderr.match(/takes a list of (.*) \(each may start with -\), none or all/);
+  assert.ok(list, r.stderr);
+  const names = list[1].split(', ');
+  assert.ok(names.length >= 31, list[1]); // 31 rules when written (bits 0-30); a new rule adds its name
+  assert.equal(names[0], 'sex');
+  assert.equal(names[30], 'even_twins');
+  assert.equal(new Set(names).size, names.length);
+  assert.equal(fs.existsSync(out), false);
+  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('refuse-out')), []);
+  const ok = runCli(['link', 'dedupe', '--in', input, '--out', out, '--model', model, '--refuse', 'all,-even_twins'],
+    { check: false });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(rows(out).length, 8);
+});
+
 test('accuracy floor on a fixed-seed area (gen --families 2000 --seed 7), scored by score.mjs', () => {
   const gen = path.join(dir, 'area7');
   runCli(['gen', '--out', gen, '--families', '2000', '--seed', '7', '--today', '2025-06-01']);

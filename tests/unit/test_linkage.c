@@ -1598,7 +1598,7 @@ static void clustering_stray_record_between_twins(void **state)
 	linkage_result_free(&res);
 	/* Without the rule (--refuse -stray) even_twins holds it after the pass (its given name, no sex, says no
 	 * more of one twin than of the other); without both, the record joins one twin. */
-	unsigned keep = m.refuse;
+	linkage_refuse_set keep = m.refuse;
 	m.refuse &= ~LINKAGE_REFUSE_STRAY;
 	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
 	assert_int_not_equal(res.cluster[0], res.cluster[3]);
@@ -1666,7 +1666,7 @@ static void clustering_name_order_keeps_twin_records_with_their_child(void **sta
 	linkage_result_free(&res);
 	/* Without the rule (--refuse -name_order, and -stray_name, which holds "Olhe" on its own: Olha's name is
 	 * the closer) Olha's unnumbered records join Yulia. */
-	m.refuse &= ~(unsigned)(LINKAGE_REFUSE_NAME_ORDER | LINKAGE_REFUSE_STRAY_NAME);
+	m.refuse &= ~(LINKAGE_REFUSE_NAME_ORDER | LINKAGE_REFUSE_STRAY_NAME);
 	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
 	assert_int_equal(res.cluster[3], res.cluster[0]);
 	assert_int_not_equal(res.cluster[0], res.cluster[2]);
@@ -2316,7 +2316,7 @@ static void clustering_birthdays_judged_between_components(void **state)
 	m.lambda = 0.1;
 	struct linkage_opts o = {.threads = 2};
 	struct linkage_result res;
-	m.refuse &= ~(unsigned)LINKAGE_REFUSE_BIRTHDAYS;
+	m.refuse &= ~LINKAGE_REFUSE_BIRTHDAYS;
 	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
 	for (int i = 1; i < 5; i++)
 		assert_int_equal(res.cluster[i], res.cluster[0]);
@@ -2384,7 +2384,7 @@ static void clustering_middle_name_lifts_only_its_own_edge(void **state)
 	 * hold Omer's lone record out, is left off to judge this rule alone). */
 	m.m[LF_GIVEN][LN_PHONETIC] = 0.5;
 	m.m[LF_GIVEN][LN_SWAPPED] = 0.2;
-	m.refuse &= ~(unsigned)LINKAGE_REFUSE_AMBIGUOUS;
+	m.refuse &= ~LINKAGE_REFUSE_AMBIGUOUS;
 	struct linkage_opts o = {.threads = 2};
 	struct linkage_result res;
 	assert_int_equal(linkage_dedupe(r, 6, &m, &o, &res), 0);
@@ -2550,7 +2550,7 @@ static void identifier_u_counted_on_every_pair(void **state)
 		struct linkage_model m;
 		linkage_model_defaults(&m);
 		if (!with)
-			m.refuse &= ~(unsigned)LINKAGE_REFUSE_ID_U;
+			m.refuse &= ~LINKAGE_REFUSE_ID_U;
 		struct linkage_opts o = {.threads = 2, .train = true, .train_only = true, .seed = 1};
 		struct linkage_result res;
 		assert_int_equal(linkage_dedupe(a.r, a.n, &m, &o, &res), 0);
@@ -2596,7 +2596,7 @@ static void block_u_reads_two_children_in_the_blocks(void **state)
 		if (k == 1)
 			mm[k].refuse |= LINKAGE_REFUSE_BLOCK_U;
 		if (k == 2)
-			mm[k].refuse &= ~(unsigned)LINKAGE_REFUSE_BLOCK_U;
+			mm[k].refuse &= ~LINKAGE_REFUSE_BLOCK_U;
 		struct linkage_opts o = {.threads = 2, .train = true, .train_only = true, .seed = 1};
 		struct linkage_result res;
 		assert_int_equal(linkage_dedupe(a.r, a.n, &mm[k], &o, &res), 0);

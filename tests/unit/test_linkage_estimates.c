@@ -163,7 +163,7 @@ static void a_date_from_an_age_joins_its_child(void **state)
 	assert_int_equal(res.cluster[2], res.cluster[0]);
 	assert_int_not_equal(res.cluster[3], res.cluster[0]);
 	linkage_result_free(&res);
-	m.refuse &= ~(unsigned)LINKAGE_REFUSE_AGE_DATES;
+	m.refuse &= ~LINKAGE_REFUSE_AGE_DATES;
 	assert_int_equal(linkage_dedupe(r, 4, &m, &o, &res), 0);
 	assert_int_equal(res.cluster[1], res.cluster[0]);
 	assert_int_not_equal(res.cluster[2], res.cluster[0]);

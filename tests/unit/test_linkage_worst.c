@@ -187,7 +187,7 @@ struct run {
 	char style;         /* 'a' or 'b' */
 	const char *factor; /* NULL: the default rates */
 	double scale;
-	unsigned refuse_add; /* LINKAGE_REFUSE_* added to the default set */
+	linkage_refuse_set refuse_add; /* LINKAGE_REFUSE_* added to the default set */
 };
 
 static struct outcome run_one(const struct run *rn, struct area *a)
