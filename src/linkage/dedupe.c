@@ -21,6 +21,7 @@ const char *const linkage_rule_name[LR_NRULES] = {
 	"nhs_number", "upn", "family_phonetic+dob", "given_phonetic+dob", "given+family_phonetic+birth_year",
 	"given+family_phonetic+birth_day", "postcode+given_initial", "dob+family_initial", "dob+postcode_sector",
 	"given+family_phonetic_without_dob", "one_name+initial+birth_day_month", "one_name+initial+birth_year_day",
+	"given+family_phonetic+age_year",
 };
 
 /* Fields a rule forces to agree (or nearly): their m is not estimated from that rule's pairs. */
@@ -35,6 +36,7 @@ static const unsigned rule_fixed[LR_NRULES] = {
 	[LR_DOB_FAMILY_INITIAL] = (1u << LF_DOB) | (1u << LF_FAMILY),
 	[LR_DOB_SECTOR] = (1u << LF_DOB) | (1u << LF_POSTCODE) | (1u << LF_ADDRESS),
 	[LR_NAMES_NODOB] = (1u << LF_GIVEN) | (1u << LF_FAMILY) | (1u << LF_DOB),
+	[LR_NAMES_AGE] = (1u << LF_GIVEN) | (1u << LF_FAMILY) | (1u << LF_DOB),
 };
 
 /* Rules whose pairs train m. The loose rules (postcode + initial, birthday + initial) find brothers and
@@ -47,8 +49,8 @@ static const bool rule_trains[LR_NRULES] = {
 
 /* Each rule's keys in a few 32-bit slots (0: no key): 32 bits keep a million records' keys in 52 MB, and
  * two values that share a hash only make a few more candidate pairs. */
-#define KEYS_PER_RULE 3 /* at most */
-#define NSLOTS 20
+#define KEYS_PER_RULE 4 /* at most (rule 13: its two and rule 5's two) */
+#define NSLOTS 22
 /* The first slot of each rule (as numbers, for shared_rules' unrolled comparisons). */
 #define S_NHS 0
 #define S_UPN 1
@@ -62,12 +64,13 @@ static const bool rule_trains[LR_NRULES] = {
 #define S_NAMES_NODOB 13
 #define S_ONE_NAME_DM 14 /* 3 */
 #define S_ONE_NAME_YD 17 /* 3 */
+#define S_NAMES_AGE 20   /* 2: rule 5's keys with the year before a date written from an age */
 static const uint8_t rule_first[LR_NRULES + 1] = {
 	[LR_NHS] = S_NHS, [LR_UPN] = S_UPN, [LR_FAMILY_DOB] = S_FAMILY_DOB, [LR_GIVEN_DOB] = S_GIVEN_DOB,
 	[LR_NAMES_YEAR] = S_NAMES_YEAR, [LR_NAMES_DAY] = S_NAMES_DAY, [LR_POSTCODE_GIVEN] = S_POSTCODE_GIVEN,
 	[LR_DOB_FAMILY_INITIAL] = S_DOB_FAMILY_INITIAL, [LR_DOB_SECTOR] = S_DOB_SECTOR,
 	[LR_NAMES_NODOB] = S_NAMES_NODOB, [LR_ONE_NAME_DM] = S_ONE_NAME_DM, [LR_ONE_NAME_YD] = S_ONE_NAME_YD,
-	[LR_NRULES] = NSLOTS,
+	[LR_NAMES_AGE] = S_NAMES_AGE, [LR_NRULES] = NSLOTS,
 };
 struct keys {
 	uint32_t k[NSLOTS];
@@ -115,6 +118,21 @@ static void record_keys(const struct linkage_rec *r, struct keys *k)
 			SLOT(k, LR_NAMES_YEAR, p) = nz(mix(mix(5, unordered(fp, gpart)), year));
 		if (gpart && day)
 			SLOT(k, LR_NAMES_DAY, p) = nz(mix(mix(8, unordered(fp, gpart)), day));
+		/* Rule 13: a date written from an age puts the birth in its year or the year before, whatever
+		 * its day and month say (estimates.c, linkage_dob_from_age); rule 5 meets the year, this key
+		 * the year before, made as rule 5 makes its key so that it meets rule 5's key of a record dated
+		 * that year. Only for a record without a valid NHS number or UPN: one with a number meets its
+		 * child's other records by it, and at d 1M the identified records' keys were 40% of the
+		 * rule's pairs for no pair more linked (docs/BENCHMARKS.md, "Round 32c"). */
+		if (gpart && year && r->dob_from_age && r->dob_state == LINKAGE_DOB_VALID && r->dob.y > 1000 &&
+		    r->nhs_state != LINKAGE_ID_VALID && r->upn_state != LINKAGE_ID_VALID) {
+			char yb[5];
+			int y = r->dob.y - 1;
+			for (int i = 3; i >= 0; i--, y /= 10)
+				yb[i] = (char)('0' + y % 10);
+			SLOT(k, LR_NAMES_AGE, p) =
+				nz(mix(mix(5, unordered(fp, gpart)), linkage_hash64(yb, 4, LINKAGE_FNV64 ^ 7)));
+		}
 	}
 	if (gpart && dob)
 		SLOT(k, LR_FAMILY_DOB, 2) = nz(mix(mix(3, gpart), dob));
@@ -157,6 +175,18 @@ static void record_keys(const struct linkage_rec *r, struct keys *k)
 static uint32_t shared_key(const struct keys *a, const struct keys *b, unsigned r)
 {
 	uint32_t best = 0;
+	if (r == LR_NAMES_AGE) {
+		/* one record's year before against the other's year (rule 5's keys) */
+		for (unsigned i = 0; i < 2; i++)
+			for (unsigned j = 0; j < 2; j++) {
+				uint32_t x = a->k[S_NAMES_AGE + i], y = b->k[S_NAMES_AGE + i];
+				if (x && x == b->k[S_NAMES_YEAR + j] && (!best || x < best))
+					best = x;
+				if (y && y == a->k[S_NAMES_YEAR + j] && (!best || y < best))
+					best = y;
+			}
+		return best;
+	}
 	for (unsigned i = rule_first[r]; i < rule_first[r + 1]; i++)
 		for (unsigned j = rule_first[r]; j < rule_first[r + 1]; j++)
 			if (a->k[i] && a->k[i] == b->k[j] && (!best || a->k[i] < best))
@@ -166,6 +196,7 @@ static uint32_t shared_key(const struct keys *a, const struct keys *b, unsigned 
 
 /* Slot i of x holds a key (not 0) that slot j of y holds. */
 #define EQ(i, j) ((x[i] != 0) & (x[i] == y[j]))
+#define EQ2(i, j) ((y[j] != 0) & (x[i] == y[j]))
 #define MEET1(s) EQ(s, s)
 #define MEET2(s) (EQ(s, s) | EQ(s, s + 1) | EQ(s + 1, s) | EQ(s + 1, s + 1))
 #define MEET3(s)                                                                                            \
@@ -184,13 +215,19 @@ static unsigned shared_rules(const struct keys *a, const struct keys *b)
 	       (unsigned)MEET1(S_POSTCODE_GIVEN) << LR_POSTCODE_GIVEN |
 	       (unsigned)MEET1(S_DOB_FAMILY_INITIAL) << LR_DOB_FAMILY_INITIAL |
 	       (unsigned)MEET1(S_DOB_SECTOR) << LR_DOB_SECTOR | (unsigned)MEET1(S_NAMES_NODOB) << LR_NAMES_NODOB |
-	       (unsigned)MEET3(S_ONE_NAME_DM) << LR_ONE_NAME_DM | (unsigned)MEET3(S_ONE_NAME_YD) << LR_ONE_NAME_YD;
+	       (unsigned)MEET3(S_ONE_NAME_DM) << LR_ONE_NAME_DM | (unsigned)MEET3(S_ONE_NAME_YD) << LR_ONE_NAME_YD |
+	       (unsigned)(EQ(S_NAMES_AGE, S_NAMES_YEAR) | EQ(S_NAMES_AGE, S_NAMES_YEAR + 1) |
+			  EQ(S_NAMES_AGE + 1, S_NAMES_YEAR) | EQ(S_NAMES_AGE + 1, S_NAMES_YEAR + 1) |
+			  EQ2(S_NAMES_YEAR, S_NAMES_AGE) | EQ2(S_NAMES_YEAR, S_NAMES_AGE + 1) |
+			  EQ2(S_NAMES_YEAR + 1, S_NAMES_AGE) | EQ2(S_NAMES_YEAR + 1, S_NAMES_AGE + 1))
+		       << LR_NAMES_AGE;
 }
 #undef EQ
+#undef EQ2
 #undef MEET1
 #undef MEET2
 #undef MEET3
-_Static_assert(LR_NRULES == 12 && NSLOTS == S_ONE_NAME_YD + 3, "shared_rules names every rule and slot");
+_Static_assert(LR_NRULES == 13 && NSLOTS == S_NAMES_AGE + 2, "shared_rules names every rule and slot");
 
 /* ---- a pool of workers over numbered chunks ---- */
 
@@ -406,10 +443,16 @@ struct entries_job {
 static size_t rule_entries(const struct entries_job *j, size_t i, struct entry *out)
 {
 	size_t c = 0;
-	for (unsigned k = rule_first[j->rule]; k < rule_first[j->rule + 1]; k++) {
+	/* rule 13's blocks: its own keys (the year before) and rule 5's, which they are to meet; a record
+	 * with no key of its own is in no pair of rule 13 but as the other record of one */
+	unsigned lo = j->rule == LR_NAMES_AGE ? S_NAMES_YEAR : rule_first[j->rule];
+	for (unsigned k = lo; k < rule_first[j->rule + 1]; k++) {
+		if (j->rule == LR_NAMES_AGE && k >= S_NAMES_YEAR + 2 && k < S_NAMES_AGE)
+			continue;
 		bool dup = false;
-		for (unsigned q = rule_first[j->rule]; q < k; q++)
-			dup |= j->keys[i].k[q] == j->keys[i].k[k];
+		for (unsigned q = lo; q < k; q++)
+			dup |= (j->rule != LR_NAMES_AGE || q < S_NAMES_YEAR + 2 || q >= S_NAMES_AGE) &&
+			       j->keys[i].k[q] == j->keys[i].k[k];
 		if (j->keys[i].k[k] && !dup) {
 			if (out)
 				out[c] = (struct entry){j->keys[i].k[k], (uint32_t)i};
@@ -510,6 +553,12 @@ struct compare_job {
 	struct pairvec *out; /* one per chunk */
 };
 
+/* The entry of a record's key of rule 13 of its own (the year before), not rule 5's. */
+static bool is_age_entry(const struct keys *k, uint32_t key)
+{
+	return k->k[S_NAMES_AGE] == key || k->k[S_NAMES_AGE + 1] == key;
+}
+
 #define PREFETCH_AHEAD 6
 #define BLOCK_PREFETCH_AHEAD 16 /* entries beyond the end of the block being compared */
 
@@ -536,7 +585,7 @@ static void compare_chunk(void *ctx, size_t c)
 	for (size_t bi = j->chunk_first[c]; bi < j->chunk_first[c + 1]; bi++) {
 		const struct block *b = &j->blocks[bi];
 		const struct entry *e = j->e + b->start;
-		bool nodob = j->rule == LR_NAMES_NODOB;
+		bool nodob = j->rule == LR_NAMES_NODOB, age = j->rule == LR_NAMES_AGE;
 		size_t pf_to = b->start + b->len + BLOCK_PREFETCH_AHEAD;
 		if (pf < b->start)
 			pf = b->start;
@@ -553,7 +602,10 @@ static void compare_chunk(void *ctx, size_t c)
 			/* the rule for records without a date: x is such a record, y any other */
 			if (nodob && j->recs[e[x].rec].dob_digits[0])
 				continue;
-			for (size_t y = nodob ? 0 : x + 1; y < b->len; y++) {
+			/* rule 13: x is the year before of a date written from an age, y rule 5's key of that year */
+			if (age && !is_age_entry(&j->keys[e[x].rec], e[x].key))
+				continue;
+			for (size_t y = nodob || age ? 0 : x + 1; y < b->len; y++) {
 				uint32_t ra = e[x].rec, rb = e[y].rec;
 				/* The keys of a record a few ahead, while this pair is looked at: the records of a block
 				 * lie anywhere in memory, and the loads of their keys were most of this loop's time. */
@@ -562,10 +614,17 @@ static void compare_chunk(void *ctx, size_t c)
 					__builtin_prefetch(kp);
 					__builtin_prefetch(kp + sizeof(struct keys) - 1);
 				}
-				if (ra == rb || (nodob && y < x && !j->recs[rb].dob_digits[0]))
+				if (ra == rb || (nodob && y < x && !j->recs[rb].dob_digits[0]) ||
+				    (age && is_age_entry(&j->keys[rb], e[y].key)))
 					continue;
 				const struct keys *ka = &j->keys[ra], *kb = &j->keys[rb];
 				unsigned rules = shared_rules(ka, kb);
+				/* Rule 10 makes only pairs of which one record has no date: two dated records that
+				 * share its key were not found by it, and a later rule must not take them for its
+				 * pairs (before round 32c, rule 11 lost a year wrong beside day and month swapped
+				 * under equal names, and rule 13 would have found nothing). */
+				if (j->recs[ra].dob_digits[0] && j->recs[rb].dob_digits[0])
+					rules &= ~(1u << LR_NAMES_NODOB);
 				/* Found once: by its first rule, in the block of its smallest shared key. */
 				if ((rules & ((1u << j->rule) - 1)) || shared_key(ka, kb, j->rule) != e[x].key)
 					continue;
