@@ -215,19 +215,28 @@ static unsigned shared_rules(const struct keys *a, const struct keys *b)
 	       (unsigned)MEET1(S_POSTCODE_GIVEN) << LR_POSTCODE_GIVEN |
 	       (unsigned)MEET1(S_DOB_FAMILY_INITIAL) << LR_DOB_FAMILY_INITIAL |
 	       (unsigned)MEET1(S_DOB_SECTOR) << LR_DOB_SECTOR | (unsigned)MEET1(S_NAMES_NODOB) << LR_NAMES_NODOB |
-	       (unsigned)MEET3(S_ONE_NAME_DM) << LR_ONE_NAME_DM | (unsigned)MEET3(S_ONE_NAME_YD) << LR_ONE_NAME_YD |
-	       (unsigned)(EQ(S_NAMES_AGE, S_NAMES_YEAR) | EQ(S_NAMES_AGE, S_NAMES_YEAR + 1) |
+	       (unsigned)MEET3(S_ONE_NAME_DM) << LR_ONE_NAME_DM | (unsigned)MEET3(S_ONE_NAME_YD) << LR_ONE_NAME_YD;
+}
+
+/* Rule 13's bit, apart: it is the last rule, so no pair of an earlier rule is dropped for it, and it is
+ * asked only of the pairs made (for the rules a pair shares: its blocking_rules), not of every pair
+ * looked at in a block. */
+static unsigned shared_age_rule(const struct keys *a, const struct keys *b)
+{
+	const uint32_t *x = a->k, *y = b->k;
+	return (unsigned)(EQ(S_NAMES_AGE, S_NAMES_YEAR) | EQ(S_NAMES_AGE, S_NAMES_YEAR + 1) |
 			  EQ(S_NAMES_AGE + 1, S_NAMES_YEAR) | EQ(S_NAMES_AGE + 1, S_NAMES_YEAR + 1) |
 			  EQ2(S_NAMES_YEAR, S_NAMES_AGE) | EQ2(S_NAMES_YEAR, S_NAMES_AGE + 1) |
 			  EQ2(S_NAMES_YEAR + 1, S_NAMES_AGE) | EQ2(S_NAMES_YEAR + 1, S_NAMES_AGE + 1))
-		       << LR_NAMES_AGE;
+	       << LR_NAMES_AGE;
 }
 #undef EQ
 #undef EQ2
 #undef MEET1
 #undef MEET2
 #undef MEET3
-_Static_assert(LR_NRULES == 13 && NSLOTS == S_NAMES_AGE + 2, "shared_rules names every rule and slot");
+_Static_assert(LR_NRULES == 13 && LR_NAMES_AGE == LR_NRULES - 1 && NSLOTS == S_NAMES_AGE + 2,
+	       "shared_rules and shared_age_rule name every rule and slot");
 
 /* ---- a pool of workers over numbered chunks ---- */
 
@@ -435,27 +444,28 @@ struct entries_job {
 	const struct keys *keys;
 	size_t n, ne;
 	unsigned rule, parts, shift;
+	uint8_t slot[KEYS_PER_RULE]; /* the slots the rule's entries come from */
+	unsigned nslot;
 	struct entry *e, *tmp;
 	size_t first[65]; /* each part's first entry (parts of the records) */
 	size_t *cnt;      /* parts x ENTRY_DIGITS: counts, then where each part's next entry of a digit goes */
 };
 
+/* Rule 13's own keys (the year before) are marked in their entries' record number, so that a block is
+ * read for its pairs of a marked entry with an unmarked one without loading the records' keys. */
+#define AGE_ENTRY 0x80000000u
+
 static size_t rule_entries(const struct entries_job *j, size_t i, struct entry *out)
 {
 	size_t c = 0;
-	/* rule 13's blocks: its own keys (the year before) and rule 5's, which they are to meet; a record
-	 * with no key of its own is in no pair of rule 13 but as the other record of one */
-	unsigned lo = j->rule == LR_NAMES_AGE ? S_NAMES_YEAR : rule_first[j->rule];
-	for (unsigned k = lo; k < rule_first[j->rule + 1]; k++) {
-		if (j->rule == LR_NAMES_AGE && k >= S_NAMES_YEAR + 2 && k < S_NAMES_AGE)
-			continue;
+	for (unsigned s = 0; s < j->nslot; s++) {
+		uint32_t key = j->keys[i].k[j->slot[s]];
 		bool dup = false;
-		for (unsigned q = lo; q < k; q++)
-			dup |= (j->rule != LR_NAMES_AGE || q < S_NAMES_YEAR + 2 || q >= S_NAMES_AGE) &&
-			       j->keys[i].k[q] == j->keys[i].k[k];
-		if (j->keys[i].k[k] && !dup) {
+		for (unsigned q = 0; q < s; q++)
+			dup |= j->keys[i].k[j->slot[q]] == key;
+		if (key && !dup) {
 			if (out)
-				out[c] = (struct entry){j->keys[i].k[k], (uint32_t)i};
+				out[c] = (struct entry){key, (uint32_t)i | (j->slot[s] >= S_NAMES_AGE ? AGE_ENTRY : 0)};
 			c++;
 		}
 	}
@@ -502,6 +512,11 @@ static size_t make_entries(const struct keys *keys, size_t n, unsigned rule, str
 {
 	struct linkage_opts o = {.threads = threads};
 	struct entries_job j = {.keys = keys, .n = n, .rule = rule, .e = e};
+	/* rule 13's blocks: its own keys (the year before) and rule 5's, which they are to meet */
+	if (rule == LR_NAMES_AGE)
+		j.slot[j.nslot++] = S_NAMES_YEAR, j.slot[j.nslot++] = S_NAMES_YEAR + 1;
+	for (unsigned k = rule_first[rule]; k < rule_first[rule + 1]; k++)
+		j.slot[j.nslot++] = (uint8_t)k;
 	j.parts = threads < 1 ? 1 : threads > 64 ? 64 : threads;
 	pool_run(j.parts, j.parts, entries_count, &j, &o, "entries");
 	for (unsigned t = 0; t < j.parts; t++)
@@ -553,12 +568,6 @@ struct compare_job {
 	struct pairvec *out; /* one per chunk */
 };
 
-/* The entry of a record's key of rule 13 of its own (the year before), not rule 5's. */
-static bool is_age_entry(const struct keys *k, uint32_t key)
-{
-	return k->k[S_NAMES_AGE] == key || k->k[S_NAMES_AGE + 1] == key;
-}
-
 #define PREFETCH_AHEAD 6
 #define BLOCK_PREFETCH_AHEAD 16 /* entries beyond the end of the block being compared */
 
@@ -590,8 +599,8 @@ static void compare_chunk(void *ctx, size_t c)
 		if (pf < b->start)
 			pf = b->start;
 		for (; pf < pf_to && pf < pf_end; pf++) {
-			const char *kp = (const char *)&j->keys[j->e[pf].rec];
-			const char *rp = (const char *)&j->recs[j->e[pf].rec];
+			const char *kp = (const char *)&j->keys[j->e[pf].rec & ~AGE_ENTRY];
+			const char *rp = (const char *)&j->recs[j->e[pf].rec & ~AGE_ENTRY];
 			__builtin_prefetch(kp);
 			__builtin_prefetch(kp + sizeof(struct keys) - 1);
 			__builtin_prefetch(rp);
@@ -603,32 +612,35 @@ static void compare_chunk(void *ctx, size_t c)
 			if (nodob && j->recs[e[x].rec].dob_digits[0])
 				continue;
 			/* rule 13: x is the year before of a date written from an age, y rule 5's key of that year */
-			if (age && !is_age_entry(&j->keys[e[x].rec], e[x].key))
+			if (age && !(e[x].rec & AGE_ENTRY))
 				continue;
 			for (size_t y = nodob || age ? 0 : x + 1; y < b->len; y++) {
-				uint32_t ra = e[x].rec, rb = e[y].rec;
+				uint32_t ra = e[x].rec & ~AGE_ENTRY, rb = e[y].rec;
 				/* The keys of a record a few ahead, while this pair is looked at: the records of a block
 				 * lie anywhere in memory, and the loads of their keys were most of this loop's time. */
 				if (y + PREFETCH_AHEAD < b->len) {
-					const char *kp = (const char *)&j->keys[e[y + PREFETCH_AHEAD].rec];
+					const char *kp = (const char *)&j->keys[e[y + PREFETCH_AHEAD].rec & ~AGE_ENTRY];
 					__builtin_prefetch(kp);
 					__builtin_prefetch(kp + sizeof(struct keys) - 1);
 				}
-				if (ra == rb || (nodob && y < x && !j->recs[rb].dob_digits[0]) ||
-				    (age && is_age_entry(&j->keys[rb], e[y].key)))
+				if (rb & AGE_ENTRY)
+					continue;
+				if (ra == rb || (nodob && y < x && !j->recs[rb].dob_digits[0]))
 					continue;
 				const struct keys *ka = &j->keys[ra], *kb = &j->keys[rb];
 				unsigned rules = shared_rules(ka, kb);
 				/* Rule 10 makes only pairs of which one record has no date: two dated records that
 				 * share its key were not found by it, and a later rule must not take them for its
 				 * pairs (before round 32c, rule 11 lost a year wrong beside day and month swapped
-				 * under equal names, and rule 13 would have found nothing). */
-				if (j->recs[ra].dob_digits[0] && j->recs[rb].dob_digits[0])
+				 * under equal names, and rule 13 would have found nothing). Asked only by the later
+				 * rules: an earlier rule's pair keeps the bit in its blocking_rules, as before. */
+				if (j->rule > LR_NAMES_NODOB && (rules & (1u << LR_NAMES_NODOB)) && j->recs[ra].dob_digits[0] &&
+				    j->recs[rb].dob_digits[0])
 					rules &= ~(1u << LR_NAMES_NODOB);
 				/* Found once: by its first rule, in the block of its smallest shared key. */
 				if ((rules & ((1u << j->rule) - 1)) || shared_key(ka, kb, j->rule) != e[x].key)
 					continue;
-				rules &= ~((1u << j->rule) - 1);
+				rules = (rules | shared_age_rule(ka, kb)) & ~((1u << j->rule) - 1);
 				uint32_t a = ra < rb ? ra : rb, bb = ra < rb ? rb : ra;
 				linkage_gamma g = linkage_compare_memo(&j->recs[a], &j->recs[bb], memo);
 				pv_push(pv, a, bb, g | ((linkage_gamma)rules << 48));
@@ -672,6 +684,8 @@ static int block_and_compare(const struct linkage_rec *recs, size_t n, const str
 	pool_run(threads, (n + CHUNK_RECS - 1) / CHUNK_RECS, keys_chunk, &kj, o, "block");
 
 	for (unsigned rule = 0; rule < LR_NRULES; rule++) {
+		if (rule == LR_NAMES_AGE && n >= AGE_ENTRY) /* its entries' mark needs the top bit */
+			continue;
 		size_t ne = make_entries(keys, n, rule, e, threads);
 		if (ne == SIZE_MAX)
 			goto out;
@@ -682,7 +696,11 @@ static int block_and_compare(const struct linkage_rec *recs, size_t n, const str
 			size_t k = i + 1;
 			while (k < ne && e[k].key == e[i].key)
 				k++;
-			if (k - i >= 2) {
+			/* rule 13: only a block with a key of its own and one of rule 5's makes pairs */
+			size_t own = 0;
+			for (size_t q = i; rule == LR_NAMES_AGE && q < k; q++)
+				own += (e[q].rec & AGE_ENTRY) != 0;
+			if (k - i >= 2 && (rule != LR_NAMES_AGE || (own && own < k - i))) {
 				if (k - i > (rule == LR_NAMES_NODOB ? 20 * (size_t)cap : cap)) {
 					res->capped_blocks++;
 					res->capped_records += k - i;
