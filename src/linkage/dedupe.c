@@ -122,8 +122,8 @@ static void record_keys(const struct linkage_rec *r, struct keys *k)
 		 * its day and month say (estimates.c, linkage_dob_from_age); rule 5 meets the year, this key
 		 * the year before, made as rule 5 makes its key so that it meets rule 5's key of a record dated
 		 * that year. Only for a record without a valid NHS number or UPN: one with a number meets its
-		 * child's other records by it, and at d 1M the identified records' keys were 40% of the
-		 * rule's pairs for no pair more linked (docs/BENCHMARKS.md, "Round 32c"). */
+		 * child's other records by it, and the identified records' keys were 35-39% of the rule's
+		 * pairs on style d for 0-25 pairs more linked (docs/BENCHMARKS.md, "Round 32c"). */
 		if (gpart && year && r->dob_from_age && r->dob_state == LINKAGE_DOB_VALID && r->dob.y > 1000 &&
 		    r->nhs_state != LINKAGE_ID_VALID && r->upn_state != LINKAGE_ID_VALID) {
 			char yb[5];
