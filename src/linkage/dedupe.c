@@ -21,6 +21,7 @@ const char *const linkage_rule_name[LR_NRULES] = {
 	"nhs_number", "upn", "family_phonetic+dob", "given_phonetic+dob", "given+family_phonetic+birth_year",
 	"given+family_phonetic+birth_day", "postcode+given_initial", "dob+family_initial", "dob+postcode_sector",
 	"given+family_phonetic_without_dob", "one_name+initial+birth_day_month", "one_name+initial+birth_year_day",
+	"given+family_phonetic+age_year",
 };
 
 /* Fields a rule forces to agree (or nearly): their m is not estimated from that rule's pairs. */
@@ -35,6 +36,7 @@ static const unsigned rule_fixed[LR_NRULES] = {
 	[LR_DOB_FAMILY_INITIAL] = (1u << LF_DOB) | (1u << LF_FAMILY),
 	[LR_DOB_SECTOR] = (1u << LF_DOB) | (1u << LF_POSTCODE) | (1u << LF_ADDRESS),
 	[LR_NAMES_NODOB] = (1u << LF_GIVEN) | (1u << LF_FAMILY) | (1u << LF_DOB),
+	[LR_NAMES_AGE] = (1u << LF_GIVEN) | (1u << LF_FAMILY) | (1u << LF_DOB),
 };
 
 /* Rules whose pairs train m. The loose rules (postcode + initial, birthday + initial) find brothers and
@@ -47,8 +49,8 @@ static const bool rule_trains[LR_NRULES] = {
 
 /* Each rule's keys in a few 32-bit slots (0: no key): 32 bits keep a million records' keys in 52 MB, and
  * two values that share a hash only make a few more candidate pairs. */
-#define KEYS_PER_RULE 3 /* at most */
-#define NSLOTS 20
+#define KEYS_PER_RULE 4 /* at most (rule 13: its two and rule 5's two) */
+#define NSLOTS 22
 /* The first slot of each rule (as numbers, for shared_rules' unrolled comparisons). */
 #define S_NHS 0
 #define S_UPN 1
@@ -62,12 +64,13 @@ static const bool rule_trains[LR_NRULES] = {
 #define S_NAMES_NODOB 13
 #define S_ONE_NAME_DM 14 /* 3 */
 #define S_ONE_NAME_YD 17 /* 3 */
+#define S_NAMES_AGE 20   /* 2: rule 5's keys with the year before a date written from an age */
 static const uint8_t rule_first[LR_NRULES + 1] = {
 	[LR_NHS] = S_NHS, [LR_UPN] = S_UPN, [LR_FAMILY_DOB] = S_FAMILY_DOB, [LR_GIVEN_DOB] = S_GIVEN_DOB,
 	[LR_NAMES_YEAR] = S_NAMES_YEAR, [LR_NAMES_DAY] = S_NAMES_DAY, [LR_POSTCODE_GIVEN] = S_POSTCODE_GIVEN,
 	[LR_DOB_FAMILY_INITIAL] = S_DOB_FAMILY_INITIAL, [LR_DOB_SECTOR] = S_DOB_SECTOR,
 	[LR_NAMES_NODOB] = S_NAMES_NODOB, [LR_ONE_NAME_DM] = S_ONE_NAME_DM, [LR_ONE_NAME_YD] = S_ONE_NAME_YD,
-	[LR_NRULES] = NSLOTS,
+	[LR_NAMES_AGE] = S_NAMES_AGE, [LR_NRULES] = NSLOTS,
 };
 struct keys {
 	uint32_t k[NSLOTS];
@@ -115,6 +118,21 @@ static void record_keys(const struct linkage_rec *r, struct keys *k)
 			SLOT(k, LR_NAMES_YEAR, p) = nz(mix(mix(5, unordered(fp, gpart)), year));
 		if (gpart && day)
 			SLOT(k, LR_NAMES_DAY, p) = nz(mix(mix(8, unordered(fp, gpart)), day));
+		/* Rule 13: a date written from an age puts the birth in its year or the year before, whatever
+		 * its day and month say (estimates.c, linkage_dob_from_age); rule 5 meets the year, this key
+		 * the year before, made as rule 5 makes its key so that it meets rule 5's key of a record dated
+		 * that year. Only for a record without a valid NHS number or UPN: one with a number meets its
+		 * child's other records by it, and the identified records' keys were 35-39% of the rule's
+		 * pairs on style d for 0-25 pairs more linked (docs/BENCHMARKS.md, "Round 32c"). */
+		if (gpart && year && r->dob_from_age && r->dob_state == LINKAGE_DOB_VALID && r->dob.y > 1000 &&
+		    r->nhs_state != LINKAGE_ID_VALID && r->upn_state != LINKAGE_ID_VALID) {
+			char yb[5];
+			int y = r->dob.y - 1;
+			for (int i = 3; i >= 0; i--, y /= 10)
+				yb[i] = (char)('0' + y % 10);
+			SLOT(k, LR_NAMES_AGE, p) =
+				nz(mix(mix(5, unordered(fp, gpart)), linkage_hash64(yb, 4, LINKAGE_FNV64 ^ 7)));
+		}
 	}
 	if (gpart && dob)
 		SLOT(k, LR_FAMILY_DOB, 2) = nz(mix(mix(3, gpart), dob));
@@ -157,6 +175,18 @@ static void record_keys(const struct linkage_rec *r, struct keys *k)
 static uint32_t shared_key(const struct keys *a, const struct keys *b, unsigned r)
 {
 	uint32_t best = 0;
+	if (r == LR_NAMES_AGE) {
+		/* one record's year before against the other's year (rule 5's keys) */
+		for (unsigned i = 0; i < 2; i++)
+			for (unsigned j = 0; j < 2; j++) {
+				uint32_t x = a->k[S_NAMES_AGE + i], y = b->k[S_NAMES_AGE + i];
+				if (x && x == b->k[S_NAMES_YEAR + j] && (!best || x < best))
+					best = x;
+				if (y && y == a->k[S_NAMES_YEAR + j] && (!best || y < best))
+					best = y;
+			}
+		return best;
+	}
 	for (unsigned i = rule_first[r]; i < rule_first[r + 1]; i++)
 		for (unsigned j = rule_first[r]; j < rule_first[r + 1]; j++)
 			if (a->k[i] && a->k[i] == b->k[j] && (!best || a->k[i] < best))
@@ -166,6 +196,7 @@ static uint32_t shared_key(const struct keys *a, const struct keys *b, unsigned 
 
 /* Slot i of x holds a key (not 0) that slot j of y holds. */
 #define EQ(i, j) ((x[i] != 0) & (x[i] == y[j]))
+#define EQ2(i, j) ((y[j] != 0) & (x[i] == y[j]))
 #define MEET1(s) EQ(s, s)
 #define MEET2(s) (EQ(s, s) | EQ(s, s + 1) | EQ(s + 1, s) | EQ(s + 1, s + 1))
 #define MEET3(s)                                                                                            \
@@ -186,11 +217,26 @@ static unsigned shared_rules(const struct keys *a, const struct keys *b)
 	       (unsigned)MEET1(S_DOB_SECTOR) << LR_DOB_SECTOR | (unsigned)MEET1(S_NAMES_NODOB) << LR_NAMES_NODOB |
 	       (unsigned)MEET3(S_ONE_NAME_DM) << LR_ONE_NAME_DM | (unsigned)MEET3(S_ONE_NAME_YD) << LR_ONE_NAME_YD;
 }
+
+/* Rule 13's bit, apart: it is the last rule, so no pair of an earlier rule is dropped for it, and it is
+ * asked only of the pairs made (for the rules a pair shares: its blocking_rules), not of every pair
+ * looked at in a block. */
+static unsigned shared_age_rule(const struct keys *a, const struct keys *b)
+{
+	const uint32_t *x = a->k, *y = b->k;
+	return (unsigned)(EQ(S_NAMES_AGE, S_NAMES_YEAR) | EQ(S_NAMES_AGE, S_NAMES_YEAR + 1) |
+			  EQ(S_NAMES_AGE + 1, S_NAMES_YEAR) | EQ(S_NAMES_AGE + 1, S_NAMES_YEAR + 1) |
+			  EQ2(S_NAMES_YEAR, S_NAMES_AGE) | EQ2(S_NAMES_YEAR, S_NAMES_AGE + 1) |
+			  EQ2(S_NAMES_YEAR + 1, S_NAMES_AGE) | EQ2(S_NAMES_YEAR + 1, S_NAMES_AGE + 1))
+	       << LR_NAMES_AGE;
+}
 #undef EQ
+#undef EQ2
 #undef MEET1
 #undef MEET2
 #undef MEET3
-_Static_assert(LR_NRULES == 12 && NSLOTS == S_ONE_NAME_YD + 3, "shared_rules names every rule and slot");
+_Static_assert(LR_NRULES == 13 && LR_NAMES_AGE == LR_NRULES - 1 && NSLOTS == S_NAMES_AGE + 2,
+	       "shared_rules and shared_age_rule name every rule and slot");
 
 /* ---- a pool of workers over numbered chunks ---- */
 
@@ -398,21 +444,28 @@ struct entries_job {
 	const struct keys *keys;
 	size_t n, ne;
 	unsigned rule, parts, shift;
+	uint8_t slot[KEYS_PER_RULE]; /* the slots the rule's entries come from */
+	unsigned nslot;
 	struct entry *e, *tmp;
 	size_t first[65]; /* each part's first entry (parts of the records) */
 	size_t *cnt;      /* parts x ENTRY_DIGITS: counts, then where each part's next entry of a digit goes */
 };
 
+/* Rule 13's own keys (the year before) are marked in their entries' record number, so that a block is
+ * read for its pairs of a marked entry with an unmarked one without loading the records' keys. */
+#define AGE_ENTRY 0x80000000u
+
 static size_t rule_entries(const struct entries_job *j, size_t i, struct entry *out)
 {
 	size_t c = 0;
-	for (unsigned k = rule_first[j->rule]; k < rule_first[j->rule + 1]; k++) {
+	for (unsigned s = 0; s < j->nslot; s++) {
+		uint32_t key = j->keys[i].k[j->slot[s]];
 		bool dup = false;
-		for (unsigned q = rule_first[j->rule]; q < k; q++)
-			dup |= j->keys[i].k[q] == j->keys[i].k[k];
-		if (j->keys[i].k[k] && !dup) {
+		for (unsigned q = 0; q < s; q++)
+			dup |= j->keys[i].k[j->slot[q]] == key;
+		if (key && !dup) {
 			if (out)
-				out[c] = (struct entry){j->keys[i].k[k], (uint32_t)i};
+				out[c] = (struct entry){key, (uint32_t)i | (j->slot[s] >= S_NAMES_AGE ? AGE_ENTRY : 0)};
 			c++;
 		}
 	}
@@ -459,6 +512,11 @@ static size_t make_entries(const struct keys *keys, size_t n, unsigned rule, str
 {
 	struct linkage_opts o = {.threads = threads};
 	struct entries_job j = {.keys = keys, .n = n, .rule = rule, .e = e};
+	/* rule 13's blocks: its own keys (the year before) and rule 5's, which they are to meet */
+	if (rule == LR_NAMES_AGE)
+		j.slot[j.nslot++] = S_NAMES_YEAR, j.slot[j.nslot++] = S_NAMES_YEAR + 1;
+	for (unsigned k = rule_first[rule]; k < rule_first[rule + 1]; k++)
+		j.slot[j.nslot++] = (uint8_t)k;
 	j.parts = threads < 1 ? 1 : threads > 64 ? 64 : threads;
 	pool_run(j.parts, j.parts, entries_count, &j, &o, "entries");
 	for (unsigned t = 0; t < j.parts; t++)
@@ -536,13 +594,13 @@ static void compare_chunk(void *ctx, size_t c)
 	for (size_t bi = j->chunk_first[c]; bi < j->chunk_first[c + 1]; bi++) {
 		const struct block *b = &j->blocks[bi];
 		const struct entry *e = j->e + b->start;
-		bool nodob = j->rule == LR_NAMES_NODOB;
+		bool nodob = j->rule == LR_NAMES_NODOB, age = j->rule == LR_NAMES_AGE;
 		size_t pf_to = b->start + b->len + BLOCK_PREFETCH_AHEAD;
 		if (pf < b->start)
 			pf = b->start;
 		for (; pf < pf_to && pf < pf_end; pf++) {
-			const char *kp = (const char *)&j->keys[j->e[pf].rec];
-			const char *rp = (const char *)&j->recs[j->e[pf].rec];
+			const char *kp = (const char *)&j->keys[j->e[pf].rec & ~AGE_ENTRY];
+			const char *rp = (const char *)&j->recs[j->e[pf].rec & ~AGE_ENTRY];
 			__builtin_prefetch(kp);
 			__builtin_prefetch(kp + sizeof(struct keys) - 1);
 			__builtin_prefetch(rp);
@@ -553,23 +611,36 @@ static void compare_chunk(void *ctx, size_t c)
 			/* the rule for records without a date: x is such a record, y any other */
 			if (nodob && j->recs[e[x].rec].dob_digits[0])
 				continue;
-			for (size_t y = nodob ? 0 : x + 1; y < b->len; y++) {
-				uint32_t ra = e[x].rec, rb = e[y].rec;
+			/* rule 13: x is the year before of a date written from an age, y rule 5's key of that year */
+			if (age && !(e[x].rec & AGE_ENTRY))
+				continue;
+			for (size_t y = nodob || age ? 0 : x + 1; y < b->len; y++) {
+				uint32_t ra = e[x].rec & ~AGE_ENTRY, rb = e[y].rec;
 				/* The keys of a record a few ahead, while this pair is looked at: the records of a block
 				 * lie anywhere in memory, and the loads of their keys were most of this loop's time. */
 				if (y + PREFETCH_AHEAD < b->len) {
-					const char *kp = (const char *)&j->keys[e[y + PREFETCH_AHEAD].rec];
+					const char *kp = (const char *)&j->keys[e[y + PREFETCH_AHEAD].rec & ~AGE_ENTRY];
 					__builtin_prefetch(kp);
 					__builtin_prefetch(kp + sizeof(struct keys) - 1);
 				}
+				if (rb & AGE_ENTRY)
+					continue;
 				if (ra == rb || (nodob && y < x && !j->recs[rb].dob_digits[0]))
 					continue;
 				const struct keys *ka = &j->keys[ra], *kb = &j->keys[rb];
 				unsigned rules = shared_rules(ka, kb);
+				/* Rule 10 makes only pairs of which one record has no date: two dated records that
+				 * share its key were not found by it, and a later rule must not take them for its
+				 * pairs (before round 32c, rule 11 lost a year wrong beside day and month swapped
+				 * under equal names, and rule 13 would have found nothing). Asked only by the later
+				 * rules: an earlier rule's pair keeps the bit in its blocking_rules, as before. */
+				if (j->rule > LR_NAMES_NODOB && (rules & (1u << LR_NAMES_NODOB)) && j->recs[ra].dob_digits[0] &&
+				    j->recs[rb].dob_digits[0])
+					rules &= ~(1u << LR_NAMES_NODOB);
 				/* Found once: by its first rule, in the block of its smallest shared key. */
 				if ((rules & ((1u << j->rule) - 1)) || shared_key(ka, kb, j->rule) != e[x].key)
 					continue;
-				rules &= ~((1u << j->rule) - 1);
+				rules = (rules | shared_age_rule(ka, kb)) & ~((1u << j->rule) - 1);
 				uint32_t a = ra < rb ? ra : rb, bb = ra < rb ? rb : ra;
 				linkage_gamma g = linkage_compare_memo(&j->recs[a], &j->recs[bb], memo);
 				pv_push(pv, a, bb, g | ((linkage_gamma)rules << 48));
@@ -613,6 +684,8 @@ static int block_and_compare(const struct linkage_rec *recs, size_t n, const str
 	pool_run(threads, (n + CHUNK_RECS - 1) / CHUNK_RECS, keys_chunk, &kj, o, "block");
 
 	for (unsigned rule = 0; rule < LR_NRULES; rule++) {
+		if (rule == LR_NAMES_AGE && n >= AGE_ENTRY) /* its entries' mark needs the top bit */
+			continue;
 		size_t ne = make_entries(keys, n, rule, e, threads);
 		if (ne == SIZE_MAX)
 			goto out;
@@ -623,7 +696,11 @@ static int block_and_compare(const struct linkage_rec *recs, size_t n, const str
 			size_t k = i + 1;
 			while (k < ne && e[k].key == e[i].key)
 				k++;
-			if (k - i >= 2) {
+			/* rule 13: only a block with a key of its own and one of rule 5's makes pairs */
+			size_t own = 0;
+			for (size_t q = i; rule == LR_NAMES_AGE && q < k; q++)
+				own += (e[q].rec & AGE_ENTRY) != 0;
+			if (k - i >= 2 && (rule != LR_NAMES_AGE || (own && own < k - i))) {
 				if (k - i > (rule == LR_NAMES_NODOB ? 20 * (size_t)cap : cap)) {
 					res->capped_blocks++;
 					res->capped_records += k - i;

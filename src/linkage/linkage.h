@@ -578,6 +578,8 @@ enum linkage_rule {
 	                     * birth in either order: the other name written past its key and the year wrong, or
 	                     * day and month swapped */
 	LR_ONE_NAME_YD,     /* the same + year and day of birth (the month wrong) */
+	LR_NAMES_AGE,       /* given key and family key, in either order, + a year of birth one before the year
+	                     * of a date written from an age (dob_from_age): only such pairs are made */
 	LR_NRULES
 };
 extern const char *const linkage_rule_name[LR_NRULES];

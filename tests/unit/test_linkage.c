@@ -2054,6 +2054,65 @@ static void blocking_one_name_and_two_date_parts(void **state)
 	linkage_result_free(&res);
 }
 
+static void blocking_a_date_written_from_an_age(void **state)
+{
+	/* A police record written from an age ("about nine": the day of the call, nine years back) has the
+	 * child's names and a date of another month, in the year after the child's birth year (1), against
+	 * her GP record (0). No rule on a full date, a year or a day and month meets them; rule 10 (names
+	 * without a date) makes only pairs with a dateless record. Rule 13 must: an age puts the birth in the
+	 * year it implies or the year before. Not two years before (2: 2006 against 2008), not the year after
+	 * (3, dated 2009, is not the year before 2008), and not for a record with a valid NHS number (4),
+	 * which meets its child's records by it. */
+	struct linkage_rec r[5];
+	r[0] = rec("Oliver", "Declan", "Brigwick", "2007-09-01", "M", "BD12 5SE", "93 Shaw Grove", "", "");
+	r[1] = rec("Oliver", "", "Brigwick", "24/5/2008", "M", "", "", "", "");
+	r[2] = rec("Oliver", "", "Brigwick", "11/2/2006", "M", "", "", "", "");
+	r[3] = rec("Oliver", "", "Brigwick", "2009-03-03", "M", "", "", "", "");
+	r[4] = rec("Oliver", "", "Brigwick", "17/6/2008", "M", "", "", "8015724376", "");
+	assert_int_equal(r[4].nhs_state, LINKAGE_ID_VALID);
+	r[1].dob_from_age = r[2].dob_from_age = r[4].dob_from_age = 1;
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_opts o = {.threads = 2, .keep_pairs = true};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	assert_true(has_pair(&res, 0, 1, LR_NAMES_AGE));
+	assert_false(has_pair(&res, 0, 2, LR_NAMES_AGE));
+	assert_false(has_pair(&res, 1, 3, LR_NAMES_AGE));
+	assert_false(has_pair(&res, 0, 4, LR_NAMES_AGE));
+	/* 1 and 4 share rule 5's year (2008); 3 against 1 and 4 is only rule 10's names, dated both */
+	assert_true(has_pair(&res, 1, 4, LR_NAMES_YEAR));
+	assert_int_equal(res.rule_pairs[LR_NAMES_AGE], 1);
+	linkage_result_free(&res);
+
+	/* Without the estimate (a source that writes birthdays), the same dates are two children's years. */
+	r[1].dob_from_age = r[2].dob_from_age = r[4].dob_from_age = 0;
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	assert_int_equal(res.rule_pairs[LR_NAMES_AGE], 0);
+	assert_false(has_pair(&res, 0, 1, LR_NAMES_AGE));
+	linkage_result_free(&res);
+}
+
+static void blocking_rule_ten_is_for_dateless_pairs(void **state)
+{
+	/* Equal names, the year wrong and day and month swapped: only rule 11 (one name's key, the other's
+	 * initial, day and month in either order) meets them. Both are dated, so rule 10 (names without a
+	 * date), whose key they share, never made the pair, and must not be taken as having made it. */
+	struct linkage_rec r[2];
+	r[0] = rec("Amina", "", "Hussain", "2015-03-04", "F", "", "", "", "");
+	r[1] = rec("Amina", "", "Hussain", "2016-04-03", "F", "", "", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_opts o = {.threads = 1, .keep_pairs = true};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 2, &m, &o, &res), 0);
+	assert_true(has_pair(&res, 0, 1, LR_ONE_NAME_DM));
+	assert_int_equal(res.rule_pairs[LR_NAMES_NODOB], 0);
+	linkage_result_free(&res);
+}
+
 static void clustering_identifier_outweighs_odd_record(void **state)
 {
 	/* One child, Sameer, under one NHS number in both homes' records; one record beside the number says
@@ -2719,6 +2778,8 @@ int main(void)
 		cmocka_unit_test(clustering_keeps_abdi_twins_apart),
 		cmocka_unit_test(clustering_keeps_namesakes_apart),
 		cmocka_unit_test(blocking_one_name_and_two_date_parts),
+		cmocka_unit_test(blocking_a_date_written_from_an_age),
+		cmocka_unit_test(blocking_rule_ten_is_for_dateless_pairs),
 		cmocka_unit_test(clustering_identifier_outweighs_odd_record),
 		cmocka_unit_test(clustering_temporary_upn_holds_nothing_apart),
 		cmocka_unit_test(clustering_given_written_apart),
