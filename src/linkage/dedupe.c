@@ -1582,6 +1582,11 @@ struct uf {
 	const float *reach_w; /* as_heard: each such pair's weight (reach_index) */
 	const uint32_t *comp; /* each record's component of cluster_parts (NULL with one part): a record of another
 	                       * lies in another part, whose union-find this part does not read */
+	const uint32_t (*near0)[2]; /* absent_id: per record, a record holding a valid NHS number ([0]) / permanent UPN
+	                             * ([1]) that it pairs with, NEAR_MANY for two numbers or more, UINT32_MAX none
+	                             * (scheme_near); NULL when off */
+	uint32_t (*near)[2];        /* the same per root, over its records (uf_union) */
+	double absent_ratio;        /* absent_id's likelihood ratio of one child (scheme_cover) */
 };
 
 static uint32_t uf_find(struct uf *u, uint32_t x)
@@ -1928,6 +1933,151 @@ static bool spelt_piece(struct uf *u, const struct linkage_rec *recs, uint32_t r
 	return slips_only(u, recs, ra) || slips_only(u, recs, rb);
 }
 
+/* ---- absent_id: a second child's number, absent (r-dclu35; bit 31 a placeholder) ----
+ * own_ids refuses a twin-like link between two components of two or more records that each hold a valid
+ * identifier: in practice always an NHS number only against a UPN only (two numbers of one scheme are the hard
+ * conflict). One child's health records beside her school records under the name the school knows her by (style d:
+ * "Rorry", "Amel", "Oliv" beside Rory, Amelia, Olivia, each school's records under its UPN) are such a pair; so are
+ * twins, one known to health, the other to the school. Round 18 found nothing in the names or the sources that tells
+ * the two apart. What does: a twin is a child of her own, with numbers of her own. Were B (a UPN only) another child
+ * than A's (an NHS number only), B's child's own NHS-number records would pair with B's records as a child's records
+ * pair with one another, and A's child's own school records with A's: a number of the scheme each side lacks that is
+ * not the other side's. Under one child the only such number is the other side's. How often a child's records show
+ * the other scheme's number beside them is the input's: the share of children known by a UPN (records sharing one)
+ * whose records hold or pair with a valid NHS number (c_nhs), and of children known by an NHS number whose records
+ * hold or pair with a UPN (c_upn). When neither side pairs with a second child's number, that absence is
+ * (1 - c_nhs)(1 - c_upn) as likely under twins as under one child: a likelihood ratio 1 / ((1 - c_nhs)(1 - c_upn)).
+ * own_ids gives way only when that ratio alone reaches the link threshold's odds: where a scheme covers few of the
+ * children, as on styles a, b and c (c_nhs 0.71 to 0.80), it never does, and Round 18's twins (Abdullahi's school
+ * records beside Abdi's social-care records, style a) stay apart. The possible-twins decision then judges the merge
+ * at the link threshold's odds, the ratio beside the middle names' as evidence. No constant: the coverages are the
+ * input's, the odds the link threshold's. The pairs are read from the records (scheme_near, over all of s before it
+ * is split into parts), so the clusters do not depend on the threads. */
+#define NEAR_MANY (UINT32_MAX - 1)
+
+/* A valid NHS number (scheme 0) or a valid permanent UPN (1): a temporary UPN stands in for a number the school did
+ * not know yet (upn_conflict), and is no second child's. */
+static bool holds_scheme(const struct linkage_rec *r, int scheme)
+{
+	return scheme ? r->upn_state == LINKAGE_ID_VALID && !r->upn_temp : r->nhs_state == LINKAGE_ID_VALID;
+}
+
+/* Two near values (a record holding a number of the scheme, NEAR_MANY, UINT32_MAX none) as one. */
+static uint32_t near_join(const struct linkage_rec *recs, int scheme, uint32_t x, uint32_t y)
+{
+	if (x == UINT32_MAX || x == y)
+		return y;
+	if (y == UINT32_MAX)
+		return x;
+	if (x == NEAR_MANY || y == NEAR_MANY)
+		return NEAR_MANY;
+	return strcmp(scheme ? recs[x].upn : recs[x].nhs, scheme ? recs[y].upn : recs[y].nhs) == 0 ? x : NEAR_MANY;
+}
+
+/* Per record, the numbers of each scheme its pairs at or above the review threshold hold (every entry of s at that
+ * weight: links, refusals and the pairs kept between the thresholds). Returns -1 when out of memory. */
+static int scheme_near(const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns, double review_w,
+		       uint32_t (**out)[2])
+{
+	uint32_t(*near)[2] = malloc((n ? n : 1) * sizeof *near);
+	if (!near)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		near[i][0] = near[i][1] = UINT32_MAX;
+	for (size_t i = 0; i < ns; i++) {
+		if (s[i].weight < review_w)
+			continue;
+		uint32_t e[2] = {s[i].a, s[i].b};
+		for (int k = 0; k < 2; k++)
+			for (int sc = 0; sc < 2; sc++)
+				if (holds_scheme(&recs[e[1 - k]], sc))
+					near[e[k]][sc] = near_join(recs, sc, near[e[k]][sc], e[1 - k]);
+	}
+	*out = near;
+	return 0;
+}
+
+static uint64_t scheme_hash(const char *x)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a: only to group records of one number (compared whole after) */
+	for (; *x; x++)
+		h = (h ^ (uint8_t)*x) * 1099511628211ull;
+	return h;
+}
+
+struct scheme_rec {
+	uint64_t h;    /* scheme_hash of the number */
+	uint32_t rec;  /* the record holding it */
+	const char *v; /* the number */
+};
+
+static int cmp_scheme_rec(const void *p, const void *q)
+{
+	const struct scheme_rec *a = p, *b = q;
+	if (a->h != b->h)
+		return a->h < b->h ? -1 : 1;
+	int c = strcmp(a->v, b->v);
+	if (c)
+		return c;
+	return (a->rec > b->rec) - (a->rec < b->rec);
+}
+
+/* The coverages and the ratio (above): children known by a number of one scheme (records sharing it), and how many
+ * of them hold or pair with a number of the other. Returns -1 when out of memory. */
+static int scheme_cover(const struct linkage_rec *recs, size_t n, const uint32_t (*near)[2], struct linkage_absent_id *out)
+{
+	struct scheme_rec *v = malloc((n ? n : 1) * sizeof *v);
+	if (!v)
+		return -1;
+	uint64_t kids[2] = {0, 0}, with[2] = {0, 0};
+	for (int sc = 0; sc < 2; sc++) {
+		size_t nv = 0;
+		for (size_t i = 0; i < n; i++)
+			if (holds_scheme(&recs[i], sc)) {
+				const char *x = sc ? recs[i].upn : recs[i].nhs;
+				v[nv++] = (struct scheme_rec){scheme_hash(x), (uint32_t)i, x};
+			}
+		qsort(v, nv, sizeof *v, cmp_scheme_rec);
+		for (size_t i = 0; i < nv;) {
+			size_t j = i;
+			bool other = false;
+			for (; j < nv && v[j].h == v[i].h && strcmp(v[j].v, v[i].v) == 0; j++)
+				other = other || holds_scheme(&recs[v[j].rec], !sc) || near[v[j].rec][!sc] != UINT32_MAX;
+			kids[sc]++;
+			with[sc] += other;
+			i = j;
+		}
+	}
+	free(v);
+	/* kids[0]: children known by an NHS number, with[0] of them with a UPN beside; [1]: by a UPN, with an NHS number */
+	out->nhs_children = kids[0];
+	out->nhs_with_upn = with[0];
+	out->upn_children = kids[1];
+	out->upn_with_nhs = with[1];
+	double c_upn = ((double)with[0] + 0.5) / ((double)kids[0] + 1.0), c_nhs = ((double)with[1] + 0.5) / ((double)kids[1] + 1.0);
+	out->ratio = 1.0 / ((1.0 - c_nhs) * (1.0 - c_upn));
+	return 0;
+}
+
+/* Whether own_ids gives way between ra and rb as they stand (rb taken as size_b records: only as it stands): one
+ * holds an NHS number and no UPN, the other a UPN and no NHS number, the NHS side pairs with no UPN but the other
+ * side's, the UPN side with no NHS number but the other side's, and the input's ratio reaches the link's odds. */
+static bool absent_id(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, uint32_t size_b)
+{
+	if (!(u->refuse & LINKAGE_REFUSE_ABSENT_ID) || !u->near || size_b != u->size[rb])
+		return false;
+	double lt = u->model->link_threshold, link_odds = lt > 0 && lt < 1 ? lt / (1.0 - lt) : 1.0;
+	if (!(u->absent_ratio >= link_odds))
+		return false;
+	uint32_t h = u->nhs[ra] >= 0 ? ra : rb, p = h == ra ? rb : ra; /* the NHS side, the UPN side */
+	if (u->nhs[h] < 0 || u->upn[h] >= 0 || u->upn[p] < 0 || u->nhs[p] >= 0)
+		return false;
+	uint32_t xn = u->near[p][0], xu = u->near[h][1];
+	if (xn == NEAR_MANY || (xn != UINT32_MAX && strcmp(recs[xn].nhs, recs[u->nhs[h]].nhs) != 0))
+		return false;
+	return !(xu == NEAR_MANY || (xu != UINT32_MAX && strcmp(recs[xu].upn, recs[u->upn[p]].upn) != 0));
+}
+
 /* twins_conflict with component rb taken as size_b records, holding a valid identifier when id_b (own_name
  * asks it of rb with a lone record of rb's given name added). */
 static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, uint32_t size_b,
@@ -1945,9 +2095,15 @@ static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t 
 		lr = u->model->m[LF_MIDDLE][middle] / u->model->twin_middle[middle];
 	/* Each a child of its own: two or more records and a valid identifier on each side; unless the
 	 * middle names alone say one child by the odds a link needs. */
-	if ((u->refuse & LINKAGE_REFUSE_OWN_IDS) && u->size[ra] >= 2 && size_b >= 2 &&
-	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && id_b && lr < link_odds && !spelt_piece(u, recs, ra, rb, size_b))
+	bool own = (u->refuse & LINKAGE_REFUSE_OWN_IDS) && u->size[ra] >= 2 && size_b >= 2 &&
+		   (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && id_b && lr < link_odds && !spelt_piece(u, recs, ra, rb, size_b);
+	/* absent_id: no second child's number beside either side, which the input's coverage of the two schemes says
+	 * is one child by the link's odds; the decision below then asks those odds with that ratio as evidence */
+	bool absent = own && absent_id(u, recs, ra, rb, size_b);
+	if (own && !absent)
 		return true;
+	if (absent)
+		lr *= u->absent_ratio;
 	/* id_asym: two components of two or more records, one holding a valid identifier (of either kind) and
 	 * the other none. */
 	if ((u->refuse & LINKAGE_REFUSE_ID_ASYM) && u->size[ra] >= 2 && size_b >= 2 &&
@@ -1968,7 +2124,7 @@ static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t 
 		k = LINKAGE_SPLIT_K;
 	/* twin_odds: one child must be as much likelier than twins as a link must be than two children, the
 	 * odds of the link threshold (0.99: 99 to 1), the same cost policy; otherwise merely likelier. */
-	double odds = strict ? link_odds : 1.0;
+	double odds = strict || absent ? link_odds : 1.0;
 	/* Twins' names are names parents give, which other children carry too; a slip seldom is one. */
 	int real = 0;
 	uint32_t r2[2] = {ra, rb};
@@ -2128,6 +2284,9 @@ static void uf_union(struct uf *u, const struct linkage_rec *recs, uint32_t ra, 
 	}
 	names_merge(u, recs, ra, rb);
 	dobs_merge(u, recs, ra, rb);
+	if (u->near)
+		for (int k = 0; k < 2; k++)
+			u->near[ra][k] = near_join(recs, k, u->near[ra][k], u->near[rb][k]);
 	u->parent[rb] = ra;
 	u->size[ra] += u->size[rb];
 	u->logseen[ra] += u->logseen[rb];
@@ -2222,6 +2381,10 @@ static void uf_init(struct uf *u, const struct linkage_rec *recs, size_t n, cons
 			u->dobs[i][k] = UINT32_MAX;
 		if (recs[i].dob_digits[0])
 			u->dobs[i][0] = (uint32_t)i;
+		if (u->near) {
+			u->near[i][0] = u->near0[i][0];
+			u->near[i][1] = u->near0[i][1];
+		}
 	}
 	uint32_t ne = edge0;
 	for (size_t i = 0; i < ns; i++) {
@@ -3513,6 +3676,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	uint8_t *held = NULL, *hold = NULL, *part = NULL;
 	uint32_t *comp = NULL, *xcnt = NULL, *reach_off = NULL, *reach_to = NULL;
 	float *reach_w = NULL;
+	uint32_t(*near0)[2] = NULL;
 	struct scored *split = NULL;
 	unsigned k = threads < 2 || n < 2 ? 1 : threads > 64 ? 64 : threads;
 	struct cluster_part parts[64];
@@ -3565,6 +3729,14 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	u.reach_off = reach_off;
 	u.reach_to = reach_to;
 	u.reach_w = reach_w;
+	if ((m->refuse & LINKAGE_REFUSE_ABSENT_ID) && (m->refuse & LINKAGE_REFUSE_OWN_IDS)) {
+		if (scheme_near(recs, n, s, ns, log2(m->review_threshold / (1.0 - m->review_threshold)), &near0) != 0 ||
+		    scheme_cover(recs, n, (const uint32_t(*)[2])near0, &res->absent_id) != 0 ||
+		    !(u.near = malloc((n ? n : 1) * sizeof *u.near)))
+			goto out;
+		u.near0 = (const uint32_t(*)[2])near0;
+		u.absent_ratio = res->absent_id.ratio;
+	}
 	memset(parts, 0, sizeof parts);
 	if (k == 1) {
 		parts[0].s = s;
@@ -3645,6 +3817,8 @@ out:
 	free(reach_off);
 	free(reach_to);
 	free(reach_w);
+	free(near0);
+	free(u.near);
 	free(u.sex);
 	free(u.logseen);
 	free(u.head);
