@@ -1962,47 +1962,15 @@ static bool holds_scheme(const struct linkage_rec *r, int scheme)
 	return scheme ? r->upn_state == LINKAGE_ID_VALID && !r->upn_temp : r->nhs_state == LINKAGE_ID_VALID;
 }
 
-/* Two near values (a record holding a number of the scheme, NEAR_MANY, UINT32_MAX none) as one. */
-static uint32_t near_join(const struct linkage_rec *recs, int scheme, uint32_t x, uint32_t y)
+/* Two near values (the first record holding a number of the scheme: one per number, so equal numbers are equal
+ * values; NEAR_MANY; UINT32_MAX none) as one. */
+static uint32_t near_join(uint32_t x, uint32_t y)
 {
 	if (x == UINT32_MAX || x == y)
 		return y;
 	if (y == UINT32_MAX)
 		return x;
-	if (x == NEAR_MANY || y == NEAR_MANY)
-		return NEAR_MANY;
-	return strcmp(scheme ? recs[x].upn : recs[x].nhs, scheme ? recs[y].upn : recs[y].nhs) == 0 ? x : NEAR_MANY;
-}
-
-/* Per record, the numbers of each scheme its pairs at or above the review threshold hold (every entry of s at that
- * weight: links, refusals and the pairs kept between the thresholds). Returns -1 when out of memory. */
-static int scheme_near(const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns, double review_w,
-		       uint32_t (**out)[2])
-{
-	uint32_t(*near)[2] = malloc((n ? n : 1) * sizeof *near);
-	if (!near)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		near[i][0] = near[i][1] = UINT32_MAX;
-	for (size_t i = 0; i < ns; i++) {
-		if (s[i].weight < review_w)
-			continue;
-		uint32_t e[2] = {s[i].a, s[i].b};
-		for (int k = 0; k < 2; k++)
-			for (int sc = 0; sc < 2; sc++)
-				if (holds_scheme(&recs[e[1 - k]], sc))
-					near[e[k]][sc] = near_join(recs, sc, near[e[k]][sc], e[1 - k]);
-	}
-	*out = near;
-	return 0;
-}
-
-static uint64_t scheme_hash(const char *x)
-{
-	uint64_t h = 1469598103934665603ull; /* FNV-1a: only to group records of one number (compared whole after) */
-	for (; *x; x++)
-		h = (h ^ (uint8_t)*x) * 1099511628211ull;
-	return h;
+	return NEAR_MANY;
 }
 
 struct scheme_rec {
@@ -2010,6 +1978,14 @@ struct scheme_rec {
 	uint32_t rec;  /* the record holding it */
 	const char *v; /* the number */
 };
+
+static uint64_t scheme_hash(const char *x)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a: only to sort the numbers (compared whole after) */
+	for (; *x; x++)
+		h = (h ^ (uint8_t)*x) * 1099511628211ull;
+	return h;
+}
 
 static int cmp_scheme_rec(const void *p, const void *q)
 {
@@ -2022,41 +1998,75 @@ static int cmp_scheme_rec(const void *p, const void *q)
 	return (a->rec > b->rec) - (a->rec < b->rec);
 }
 
-/* The coverages and the ratio (above): children known by a number of one scheme (records sharing it), and how many
- * of them hold or pair with a number of the other. Returns -1 when out of memory. */
-static int scheme_cover(const struct linkage_rec *recs, size_t n, const uint32_t (*near)[2], struct linkage_absent_id *out)
+/* absent_id's reading of the input (above): per record and scheme, the numbers its pairs at or above the review
+ * threshold hold (every entry of s at that weight: links, refusals and the pairs kept between the thresholds) as
+ * near values (*out, n of them), and the coverages and the ratio (*ab): the children known by a number of one scheme
+ * (records sharing it) and how many of them hold or pair with a number of the other. Each number stands as the
+ * first record that holds it (rep), so that the pairs are read without the records' text. Returns -1 when out of
+ * memory. */
+static int scheme_read(const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns, double review_w,
+		       uint32_t (**out)[2], struct linkage_absent_id *ab)
 {
+	uint32_t(*rep)[2] = malloc((n ? n : 1) * sizeof *rep), (*near)[2] = malloc((n ? n : 1) * sizeof *near);
 	struct scheme_rec *v = malloc((n ? n : 1) * sizeof *v);
-	if (!v)
-		return -1;
-	uint64_t kids[2] = {0, 0}, with[2] = {0, 0};
+	uint8_t *with = calloc(n ? n : 1, 1);
+	int rc = -1;
+	if (!rep || !near || !v || !with)
+		goto out;
 	for (int sc = 0; sc < 2; sc++) {
 		size_t nv = 0;
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
+			rep[i][sc] = UINT32_MAX;
 			if (holds_scheme(&recs[i], sc)) {
 				const char *x = sc ? recs[i].upn : recs[i].nhs;
 				v[nv++] = (struct scheme_rec){scheme_hash(x), (uint32_t)i, x};
 			}
+		}
 		qsort(v, nv, sizeof *v, cmp_scheme_rec);
-		for (size_t i = 0; i < nv;) {
-			size_t j = i;
-			bool other = false;
-			for (; j < nv && v[j].h == v[i].h && strcmp(v[j].v, v[i].v) == 0; j++)
-				other = other || holds_scheme(&recs[v[j].rec], !sc) || near[v[j].rec][!sc] != UINT32_MAX;
-			kids[sc]++;
-			with[sc] += other;
-			i = j;
+		for (size_t i = 0, first = 0; i < nv; i++) {
+			if (i == 0 || v[i].h != v[i - 1].h || strcmp(v[i].v, v[i - 1].v) != 0)
+				first = i;
+			rep[v[i].rec][sc] = v[first].rec;
 		}
 	}
+	for (size_t i = 0; i < n; i++)
+		near[i][0] = near[i][1] = UINT32_MAX;
+	for (size_t i = 0; i < ns; i++) {
+		if (s[i].weight < review_w)
+			continue;
+		uint32_t e[2] = {s[i].a, s[i].b};
+		for (int k = 0; k < 2; k++)
+			for (int sc = 0; sc < 2; sc++)
+				if (rep[e[1 - k]][sc] != UINT32_MAX)
+					near[e[k]][sc] = near_join(near[e[k]][sc], rep[e[1 - k]][sc]);
+	}
+	/* with[r], r a number's first record: bit sc set when a record of that number holds or pairs with the other */
+	for (size_t i = 0; i < n; i++)
+		for (int sc = 0; sc < 2; sc++)
+			if (rep[i][sc] != UINT32_MAX && (rep[i][!sc] != UINT32_MAX || near[i][!sc] != UINT32_MAX))
+				with[rep[i][sc]] |= (uint8_t)(1u << sc);
+	uint64_t kids[2] = {0, 0}, cov[2] = {0, 0};
+	for (size_t i = 0; i < n; i++)
+		for (int sc = 0; sc < 2; sc++)
+			if (rep[i][sc] == i) {
+				kids[sc]++;
+				cov[sc] += (with[i] >> sc) & 1u;
+			}
+	ab->nhs_children = kids[0];
+	ab->nhs_with_upn = cov[0];
+	ab->upn_children = kids[1];
+	ab->upn_with_nhs = cov[1];
+	double c_upn = ((double)cov[0] + 0.5) / ((double)kids[0] + 1.0), c_nhs = ((double)cov[1] + 0.5) / ((double)kids[1] + 1.0);
+	ab->ratio = 1.0 / ((1.0 - c_nhs) * (1.0 - c_upn));
+	*out = near;
+	near = NULL;
+	rc = 0;
+out:
+	free(rep);
+	free(near);
 	free(v);
-	/* kids[0]: children known by an NHS number, with[0] of them with a UPN beside; [1]: by a UPN, with an NHS number */
-	out->nhs_children = kids[0];
-	out->nhs_with_upn = with[0];
-	out->upn_children = kids[1];
-	out->upn_with_nhs = with[1];
-	double c_upn = ((double)with[0] + 0.5) / ((double)kids[0] + 1.0), c_nhs = ((double)with[1] + 0.5) / ((double)kids[1] + 1.0);
-	out->ratio = 1.0 / ((1.0 - c_nhs) * (1.0 - c_upn));
-	return 0;
+	free(with);
+	return rc;
 }
 
 /* Whether own_ids gives way between ra and rb as they stand (rb taken as size_b records: only as it stands): one
@@ -2075,7 +2085,7 @@ static bool absent_id(struct uf *u, const struct linkage_rec *recs, uint32_t ra,
 	uint32_t xn = u->near[p][0], xu = u->near[h][1];
 	if (xn == NEAR_MANY || (xn != UINT32_MAX && strcmp(recs[xn].nhs, recs[u->nhs[h]].nhs) != 0))
 		return false;
-	return !(xu == NEAR_MANY || (xu != UINT32_MAX && strcmp(recs[xu].upn, recs[u->upn[p]].upn) != 0));
+	return !(xu == NEAR_MANY || (xu != UINT32_MAX && (recs[u->upn[p]].upn_temp || strcmp(recs[xu].upn, recs[u->upn[p]].upn) != 0)));
 }
 
 /* twins_conflict with component rb taken as size_b records, holding a valid identifier when id_b (own_name
@@ -2286,7 +2296,7 @@ static void uf_union(struct uf *u, const struct linkage_rec *recs, uint32_t ra, 
 	dobs_merge(u, recs, ra, rb);
 	if (u->near)
 		for (int k = 0; k < 2; k++)
-			u->near[ra][k] = near_join(recs, k, u->near[ra][k], u->near[rb][k]);
+			u->near[ra][k] = near_join(u->near[ra][k], u->near[rb][k]);
 	u->parent[rb] = ra;
 	u->size[ra] += u->size[rb];
 	u->logseen[ra] += u->logseen[rb];
@@ -3730,12 +3740,20 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	u.reach_to = reach_to;
 	u.reach_w = reach_w;
 	if ((m->refuse & LINKAGE_REFUSE_ABSENT_ID) && (m->refuse & LINKAGE_REFUSE_OWN_IDS)) {
-		if (scheme_near(recs, n, s, ns, log2(m->review_threshold / (1.0 - m->review_threshold)), &near0) != 0 ||
-		    scheme_cover(recs, n, (const uint32_t(*)[2])near0, &res->absent_id) != 0 ||
-		    !(u.near = malloc((n ? n : 1) * sizeof *u.near)))
+		if (scheme_read(recs, n, s, ns, log2(m->review_threshold / (1.0 - m->review_threshold)), &near0,
+				&res->absent_id) != 0)
 			goto out;
-		u.near0 = (const uint32_t(*)[2])near0;
-		u.absent_ratio = res->absent_id.ratio;
+		/* the per-root copy only where the ratio can reach the link's odds (absent_id asks nothing else) */
+		double lt = m->link_threshold;
+		if (res->absent_id.ratio >= (lt > 0 && lt < 1 ? lt / (1.0 - lt) : 1.0)) {
+			if (!(u.near = malloc((n ? n : 1) * sizeof *u.near)))
+				goto out;
+			u.near0 = (const uint32_t(*)[2])near0;
+			u.absent_ratio = res->absent_id.ratio;
+		} else {
+			free(near0);
+			near0 = NULL;
+		}
 	}
 	memset(parts, 0, sizeof parts);
 	if (k == 1) {
