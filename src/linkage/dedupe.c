@@ -1948,11 +1948,12 @@ static bool spelt_piece(struct uf *u, const struct linkage_rec *recs, uint32_t r
  * hold or pair with a UPN (c_upn). When neither side pairs with a second child's number, that absence is
  * (1 - c_nhs)(1 - c_upn) as likely under twins as under one child: a likelihood ratio 1 / ((1 - c_nhs)(1 - c_upn)).
  * own_ids gives way only when that ratio alone reaches the link threshold's odds: where a scheme covers few of the
- * children, as on styles a, b and c (c_nhs 0.71 to 0.80), it never does, and Round 18's twins (Abdullahi's school
- * records beside Abdi's social-care records, style a) stay apart. The possible-twins decision then judges the merge
- * at the link threshold's odds, the ratio beside the middle names' as evidence. No constant: the coverages are the
- * input's, the odds the link threshold's. The pairs are read from the records (scheme_near, over all of s before it
- * is split into parts), so the clusters do not depend on the threads. */
+ * children, as on styles a, b and c (c_nhs 0.71 to 0.82, c_upn 0.41 to 0.52: ratios of 6 to 11), it never does,
+ * and Round 18's twins (Abdullahi's school records beside Abdi's social-care records, style a) stay apart. The
+ * possible-twins decision then judges the merge at the link threshold's odds, the ratio beside the middle names' as
+ * evidence. No constant: the coverages are the input's, the odds the link threshold's. The pairs are read from the
+ * records (scheme_read, over all of s before it is split into parts), so the clusters do not depend on the
+ * threads. */
 #define NEAR_MANY (UINT32_MAX - 1)
 
 /* A valid NHS number (scheme 0) or a valid permanent UPN (1): a temporary UPN stands in for a number the school did
@@ -1974,9 +1975,8 @@ static uint32_t near_join(uint32_t x, uint32_t y)
 }
 
 struct scheme_rec {
-	uint64_t h;    /* scheme_hash of the number */
-	uint32_t rec;  /* the record holding it */
-	const char *v; /* the number */
+	uint64_t h;   /* scheme_hash of the number */
+	uint32_t rec; /* the record holding it */
 };
 
 static uint64_t scheme_hash(const char *x)
@@ -1987,14 +1987,18 @@ static uint64_t scheme_hash(const char *x)
 	return h;
 }
 
+static inline unsigned scheme_digit(const struct scheme_rec *x, unsigned pass)
+{
+	return (unsigned)(x->h >> (16 * pass)) & 0xFFFFu;
+}
+
+LINKAGE_RADIX_SORT(radix_scheme, struct scheme_rec, scheme_digit, 4)
+
 static int cmp_scheme_rec(const void *p, const void *q)
 {
 	const struct scheme_rec *a = p, *b = q;
 	if (a->h != b->h)
 		return a->h < b->h ? -1 : 1;
-	int c = strcmp(a->v, b->v);
-	if (c)
-		return c;
 	return (a->rec > b->rec) - (a->rec < b->rec);
 }
 
@@ -2008,23 +2012,36 @@ static int scheme_read(const struct linkage_rec *recs, size_t n, const struct sc
 		       uint32_t (**out)[2], struct linkage_absent_id *ab)
 {
 	uint32_t(*rep)[2] = malloc((n ? n : 1) * sizeof *rep), (*near)[2] = malloc((n ? n : 1) * sizeof *near);
-	struct scheme_rec *v = malloc((n ? n : 1) * sizeof *v);
+	struct scheme_rec *v = NULL, *t = NULL;
 	uint8_t *with = calloc(n ? n : 1, 1);
 	int rc = -1;
-	if (!rep || !near || !v || !with)
+	if (!rep || !near || !with)
 		goto out;
 	for (int sc = 0; sc < 2; sc++) {
 		size_t nv = 0;
+		for (size_t i = 0; i < n; i++)
+			nv += holds_scheme(&recs[i], sc);
+		free(v);
+		free(t);
+		v = malloc((nv ? nv : 1) * sizeof *v);
+		t = malloc((nv ? nv : 1) * sizeof *t);
+		if (!v || !t)
+			goto out;
+		nv = 0;
 		for (size_t i = 0; i < n; i++) {
 			rep[i][sc] = UINT32_MAX;
-			if (holds_scheme(&recs[i], sc)) {
-				const char *x = sc ? recs[i].upn : recs[i].nhs;
-				v[nv++] = (struct scheme_rec){scheme_hash(x), (uint32_t)i, x};
-			}
+			if (holds_scheme(&recs[i], sc))
+				v[nv++] = (struct scheme_rec){scheme_hash(sc ? recs[i].upn : recs[i].nhs), (uint32_t)i};
 		}
-		qsort(v, nv, sizeof *v, cmp_scheme_rec);
+		/* by hash, records in their order within one (stable); a number's records are then together, and two
+		 * numbers of one hash, were there any, would be told apart by their text below (at worst as more numbers
+		 * than there are: own_ids then stands) */
+		if (radix_scheme(v, nv, t) != 0)
+			qsort(v, nv, sizeof *v, cmp_scheme_rec);
 		for (size_t i = 0, first = 0; i < nv; i++) {
-			if (i == 0 || v[i].h != v[i - 1].h || strcmp(v[i].v, v[i - 1].v) != 0)
+			if (i == 0 || v[i].h != v[i - 1].h ||
+			    strcmp(sc ? recs[v[i].rec].upn : recs[v[i].rec].nhs,
+				   sc ? recs[v[first].rec].upn : recs[v[first].rec].nhs) != 0)
 				first = i;
 			rep[v[i].rec][sc] = v[first].rec;
 		}
@@ -2065,6 +2082,7 @@ out:
 	free(rep);
 	free(near);
 	free(v);
+	free(t);
 	free(with);
 	return rc;
 }
