@@ -609,9 +609,9 @@ struct linkage_twin_names {
 };
 
 /* What absent_id (dedupe.c) read on the input: the children known by a valid UPN (records sharing one) and how
- * many of them hold or pair with a valid NHS number; the same for NHS numbers and UPNs; and the likelihood ratio
- * of one child that the absence of a second child's numbers gives, 1 / ((1 - c_nhs) (1 - c_upn)), each coverage
- * with half a child each way (Jeffreys). */
+ * many of them hold or pair (at the link threshold) with a valid NHS number; the same for NHS numbers and UPNs; and
+ * the likelihood ratio of one child that the absence of a second child's numbers gives, 1 / ((1 - c_nhs) (1 - c_upn)),
+ * each coverage with half a child each way (Jeffreys). */
 struct linkage_absent_id {
 	uint64_t upn_children, upn_with_nhs, nhs_children, nhs_with_upn;
 	double ratio;
