@@ -1945,10 +1945,11 @@ static bool spelt_piece(struct uf *u, const struct linkage_rec *recs, uint32_t r
  * not the other side's. Under one child the only such number is the other side's. How often a child's records show
  * the other scheme's number beside them is the input's: the share of children known by a UPN (records sharing one)
  * whose records hold or pair (at the link threshold) with a valid NHS number (c_nhs), and of children known by an
- * NHS number whose records hold or pair with a UPN (c_upn). When neither side pairs with a second child's number, that absence is
- * (1 - c_nhs)(1 - c_upn) as likely under twins as under one child: a likelihood ratio 1 / ((1 - c_nhs)(1 - c_upn)).
- * own_ids gives way only when that ratio alone reaches the link threshold's odds: where a scheme covers few of the
- * children, as on styles a, b and c (c_nhs 0.71 to 0.82, c_upn 0.41 to 0.52: ratios of 6 to 11), it never does,
+ * NHS number whose records hold or pair with a UPN (c_upn). When neither side pairs with a second child's number,
+ * that absence is (1 - c_nhs)(1 - c_upn) as likely under twins as under one child: a likelihood ratio
+ * 1 / ((1 - c_nhs)(1 - c_upn)). own_ids gives way only when that ratio alone reaches the link threshold's odds: where
+ * a scheme covers few of the children, as on styles a, b and c (c_nhs 0.71 to 0.79, c_upn 0.41 to 0.48: ratios of 5.8
+ * to 9.3; style d 0.99 and 0.71, ratios of 395 to 574), it never does,
  * and Round 18's twins (Abdullahi's school records beside Abdi's social-care records, style a) stay apart. The
  * possible-twins decision then judges the merge at the link threshold's odds, the ratio beside the middle names' as
  * evidence. No constant: the coverages are the input's, the odds the link threshold's. The pairs are read from the
@@ -2077,7 +2078,8 @@ static int scheme_read(const struct linkage_rec *recs, size_t n, const struct sc
 	ab->nhs_with_upn = cov[0];
 	ab->upn_children = kids[1];
 	ab->upn_with_nhs = cov[1];
-	double c_upn = ((double)cov[0] + 0.5) / ((double)kids[0] + 1.0), c_nhs = ((double)cov[1] + 0.5) / ((double)kids[1] + 1.0);
+	double c_upn = ((double)cov[0] + 0.5) / ((double)kids[0] + 1.0);
+	double c_nhs = ((double)cov[1] + 0.5) / ((double)kids[1] + 1.0);
 	ab->ratio = 1.0 / ((1.0 - c_nhs) * (1.0 - c_upn));
 	*out = near;
 	near = NULL;
@@ -2107,7 +2109,9 @@ static bool absent_id(struct uf *u, const struct linkage_rec *recs, uint32_t ra,
 	uint32_t xn = u->near[p][0], xu = u->near[h][1];
 	if (xn == NEAR_MANY || (xn != UINT32_MAX && strcmp(recs[xn].nhs, recs[u->nhs[h]].nhs) != 0))
 		return false;
-	return !(xu == NEAR_MANY || (xu != UINT32_MAX && (recs[u->upn[p]].upn_temp || strcmp(recs[xu].upn, recs[u->upn[p]].upn) != 0)));
+	if (xu == NEAR_MANY)
+		return false;
+	return xu == UINT32_MAX || (!recs[u->upn[p]].upn_temp && strcmp(recs[xu].upn, recs[u->upn[p]].upn) == 0);
 }
 
 /* twins_conflict with component rb taken as size_b records, holding a valid identifier when id_b (own_name
