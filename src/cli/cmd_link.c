@@ -695,7 +695,10 @@ static void usage(FILE *f)
 		"          lifted: own_ids gives way where one side's records share no given name and carry no name\n"
 		"          children are known by), even_twins (a record without an identifier whose\n"
 		"          given name, middle names and sex say no more of its component than of a twin's that refuses it\n"
-		"          is held for review), each added or (with a leading -) taken away from the default set (all but\n"
+		"          is held for review), absent_id (a refusal lifted: own_ids gives way between an NHS number only\n"
+		"          and a UPN only where neither side pairs with a second child's number of the scheme it lacks and\n"
+		"          the input's coverage of the two schemes makes that absence the link's odds of one child),\n"
+		"          each added or (with a leading -) taken away from the default set (all but\n"
 		"          sex_cluster, twin_odds and block_u), or none or all.\n"
 		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
 		"          enough matches of them, shrunk towards the pooled m (measured: it does not pay; off).\n"
@@ -711,7 +714,7 @@ static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "name
 					   "transposed", "name_order", "stray_name", "birthdays", "own_name",
 					   "thin_bound", "id_u", "block_u", "name_pairs", "read_across",
 					   "lone_middle", "age_dates", "wrong_id", "lone_reach", "twin_names",
-					   "as_heard", "spelt_piece", "even_twins"};
+					   "as_heard", "spelt_piece", "even_twins", "absent_id"};
 #define NREFUSE (sizeof refuse_names / sizeof refuse_names[0])
 /* one name for each bit of LINKAGE_REFUSE_ALL, in bit order: a rule added there without its name here fails
  * (the set is 64 bits wide: linkage.h) */
@@ -930,6 +933,14 @@ int cmd_link(int argc, char **argv)
 			"twin's cluster moved to hers %llu, held apart %llu\n",
 			(unsigned long long)tw->pairs, (unsigned long long)tw->own, (unsigned long long)tw->twins, tw->ratio,
 			(unsigned long long)tw->joined, (unsigned long long)tw->held);
+	}
+	if (model.refuse & LINKAGE_REFUSE_ABSENT_ID) {
+		const struct linkage_absent_id *ab = &res.absent_id;
+		fprintf(stderr,
+			"safeguard link: absent_id: children known by a UPN %llu, of them holding or pairing with an NHS "
+			"number %llu; by an NHS number %llu, with a UPN %llu; one child's odds from both absent %.1f\n",
+			(unsigned long long)ab->upn_children, (unsigned long long)ab->upn_with_nhs,
+			(unsigned long long)ab->nhs_children, (unsigned long long)ab->nhs_with_upn, ab->ratio);
 	}
 	fprintf(stderr, "safeguard link: pairs by blocking rule:");
 	for (unsigned k = 0; k < LR_NRULES; k++)

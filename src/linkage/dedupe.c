@@ -1659,6 +1659,11 @@ struct uf {
 	const float *reach_w; /* as_heard: each such pair's weight (reach_index) */
 	const uint32_t *comp; /* each record's component of cluster_parts (NULL with one part): a record of another
 	                       * lies in another part, whose union-find this part does not read */
+	const uint32_t (*near0)[2]; /* absent_id: per record, the first record holding the valid NHS number ([0]) /
+	                             * permanent UPN ([1]) of a record it pairs with at the link threshold, NEAR_MANY for
+	                             * two numbers or more, UINT32_MAX none (scheme_read); NULL when off */
+	uint32_t (*near)[2];        /* the same per root, over its records (uf_union) */
+	double absent_ratio;        /* absent_id's likelihood ratio of one child (scheme_read) */
 };
 
 static uint32_t uf_find(struct uf *u, uint32_t x)
@@ -2005,6 +2010,187 @@ static bool spelt_piece(struct uf *u, const struct linkage_rec *recs, uint32_t r
 	return slips_only(u, recs, ra) || slips_only(u, recs, rb);
 }
 
+/* ---- absent_id: a second child's number, absent (r-dclu35; bit 31 a placeholder) ----
+ * own_ids refuses a twin-like link between two components of two or more records that each hold a valid
+ * identifier: in practice always an NHS number only against a UPN only (two numbers of one scheme are the hard
+ * conflict). One child's health records beside her school records under the name the school knows her by (style d:
+ * "Rorry", "Amel", "Oliv" beside Rory, Amelia, Olivia, each school's records under its UPN) are such a pair; so are
+ * twins, one known to health, the other to the school. Round 18 found nothing in the names or the sources that tells
+ * the two apart. What does: a twin is a child of her own, with numbers of her own. Were B (a UPN only) another child
+ * than A's (an NHS number only), B's child's own NHS-number records would pair with B's records as a child's records
+ * pair with one another, and A's child's own school records with A's: a number of the scheme each side lacks that is
+ * not the other side's. Under one child the only such number is the other side's. How often a child's records show
+ * the other scheme's number beside them is the input's: the share of children known by a UPN (records sharing one)
+ * whose records hold or pair (at the link threshold) with a valid NHS number (c_nhs), and of children known by an
+ * NHS number whose records hold or pair with a UPN (c_upn). When neither side pairs with a second child's number,
+ * that absence is (1 - c_nhs)(1 - c_upn) as likely under twins as under one child: a likelihood ratio
+ * 1 / ((1 - c_nhs)(1 - c_upn)). own_ids gives way only when that ratio alone reaches the link threshold's odds: where
+ * a scheme covers few of the children, as on styles a, b and c (c_nhs 0.71 to 0.79, c_upn 0.41 to 0.48: ratios of 5.8
+ * to 9.3; style d 0.99 and 0.71, ratios of 395 to 574), it never does,
+ * and Round 18's twins (Abdullahi's school records beside Abdi's social-care records, style a) stay apart. The
+ * possible-twins decision then judges the merge at the link threshold's odds, the ratio beside the middle names' as
+ * evidence. No constant: the coverages are the input's, the odds the link threshold's. The pairs are read from the
+ * records (scheme_read, over all of s before it is split into parts), so the clusters do not depend on the
+ * threads. */
+#define NEAR_MANY (UINT32_MAX - 1)
+
+/* A valid NHS number (scheme 0) or a valid permanent UPN (1): a temporary UPN stands in for a number the school did
+ * not know yet (upn_conflict), and is no second child's. */
+static bool holds_scheme(const struct linkage_rec *r, int scheme)
+{
+	return scheme ? r->upn_state == LINKAGE_ID_VALID && !r->upn_temp : r->nhs_state == LINKAGE_ID_VALID;
+}
+
+/* Two near values (the first record holding a number of the scheme: one per number, so equal numbers are equal
+ * values; NEAR_MANY; UINT32_MAX none) as one. */
+static uint32_t near_join(uint32_t x, uint32_t y)
+{
+	if (x == UINT32_MAX || x == y)
+		return y;
+	if (y == UINT32_MAX)
+		return x;
+	return NEAR_MANY;
+}
+
+struct scheme_rec {
+	uint64_t h;   /* scheme_hash of the number */
+	uint32_t rec; /* the record holding it */
+};
+
+static uint64_t scheme_hash(const char *x)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a: only to sort the numbers (compared whole after) */
+	for (; *x; x++)
+		h = (h ^ (uint8_t)*x) * 1099511628211ull;
+	return h;
+}
+
+static inline unsigned scheme_digit(const struct scheme_rec *x, unsigned pass)
+{
+	return (unsigned)(x->h >> (16 * pass)) & 0xFFFFu;
+}
+
+LINKAGE_RADIX_SORT(radix_scheme, struct scheme_rec, scheme_digit, 4)
+
+static int cmp_scheme_rec(const void *p, const void *q)
+{
+	const struct scheme_rec *a = p, *b = q;
+	if (a->h != b->h)
+		return a->h < b->h ? -1 : 1;
+	return (a->rec > b->rec) - (a->rec < b->rec);
+}
+
+/* absent_id's reading of the input (above): per record and scheme, the numbers its pairs at or above the link
+ * threshold hold (the entries of s at that weight: accepted links and refused pairs) as near values (*out, n of them),
+ * and the coverages and the ratio (*ab): the children known by a number of one scheme (records sharing it) and how
+ * many of them hold or pair so with a number of the other. The link threshold, not the review threshold: a twin's own
+ * records (her family, home and birthday, a name her sister's spells) reach it as one child's records do, while the
+ * review band holds namesakes of other families born on the day (style d seed 1: the school's "Amel Morris" beside
+ * Amelia Oldstone's health records, 0.86), no second child of this one's; read there, both the coverages and the test
+ * count them (d 80k seeds 1-3: 122, 367 and 95 true pairs fewer, no false pair more or less). Each number stands as
+ * the first record that holds it (rep), so that the pairs are read without the records' text. Returns -1 when out of
+ * memory. */
+static int scheme_read(const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns, double link_w,
+		       uint32_t (**out)[2], struct linkage_absent_id *ab)
+{
+	uint32_t(*rep)[2] = malloc((n ? n : 1) * sizeof *rep), (*near)[2] = malloc((n ? n : 1) * sizeof *near);
+	struct scheme_rec *v = NULL, *t = NULL;
+	uint8_t *with = calloc(n ? n : 1, 1);
+	int rc = -1;
+	if (!rep || !near || !with)
+		goto out;
+	for (int sc = 0; sc < 2; sc++) {
+		size_t nv = 0;
+		for (size_t i = 0; i < n; i++)
+			nv += holds_scheme(&recs[i], sc);
+		free(v);
+		free(t);
+		v = malloc((nv ? nv : 1) * sizeof *v);
+		t = malloc((nv ? nv : 1) * sizeof *t);
+		if (!v || !t)
+			goto out;
+		nv = 0;
+		for (size_t i = 0; i < n; i++) {
+			rep[i][sc] = UINT32_MAX;
+			if (holds_scheme(&recs[i], sc))
+				v[nv++] = (struct scheme_rec){scheme_hash(sc ? recs[i].upn : recs[i].nhs), (uint32_t)i};
+		}
+		/* by hash, records in their order within one (stable); a number's records are then together, and two
+		 * numbers of one hash, were there any, would be told apart by their text below (at worst as more numbers
+		 * than there are: own_ids then stands) */
+		if (radix_scheme(v, nv, t) != 0)
+			qsort(v, nv, sizeof *v, cmp_scheme_rec);
+		for (size_t i = 0, first = 0; i < nv; i++) {
+			if (i == 0 || v[i].h != v[i - 1].h ||
+			    strcmp(sc ? recs[v[i].rec].upn : recs[v[i].rec].nhs,
+				   sc ? recs[v[first].rec].upn : recs[v[first].rec].nhs) != 0)
+				first = i;
+			rep[v[i].rec][sc] = v[first].rec;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		near[i][0] = near[i][1] = UINT32_MAX;
+	for (size_t i = 0; i < ns; i++) {
+		if (s[i].weight < link_w)
+			continue;
+		uint32_t e[2] = {s[i].a, s[i].b};
+		for (int k = 0; k < 2; k++)
+			for (int sc = 0; sc < 2; sc++)
+				if (rep[e[1 - k]][sc] != UINT32_MAX)
+					near[e[k]][sc] = near_join(near[e[k]][sc], rep[e[1 - k]][sc]);
+	}
+	/* with[r], r a number's first record: bit sc set when a record of that number holds or pairs with the other */
+	for (size_t i = 0; i < n; i++)
+		for (int sc = 0; sc < 2; sc++)
+			if (rep[i][sc] != UINT32_MAX && (rep[i][!sc] != UINT32_MAX || near[i][!sc] != UINT32_MAX))
+				with[rep[i][sc]] |= (uint8_t)(1u << sc);
+	uint64_t kids[2] = {0, 0}, cov[2] = {0, 0};
+	for (size_t i = 0; i < n; i++)
+		for (int sc = 0; sc < 2; sc++)
+			if (rep[i][sc] == i) {
+				kids[sc]++;
+				cov[sc] += (with[i] >> sc) & 1u;
+			}
+	ab->nhs_children = kids[0];
+	ab->nhs_with_upn = cov[0];
+	ab->upn_children = kids[1];
+	ab->upn_with_nhs = cov[1];
+	double c_upn = ((double)cov[0] + 0.5) / ((double)kids[0] + 1.0);
+	double c_nhs = ((double)cov[1] + 0.5) / ((double)kids[1] + 1.0);
+	ab->ratio = 1.0 / ((1.0 - c_nhs) * (1.0 - c_upn));
+	*out = near;
+	near = NULL;
+	rc = 0;
+out:
+	free(rep);
+	free(near);
+	free(v);
+	free(t);
+	free(with);
+	return rc;
+}
+
+/* Whether own_ids gives way between ra and rb as they stand (rb taken as size_b records: only as it stands): one
+ * holds an NHS number and no UPN, the other a UPN and no NHS number, the NHS side pairs with no UPN but the other
+ * side's, the UPN side with no NHS number but the other side's, and the input's ratio reaches the link's odds. */
+static bool absent_id(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, uint32_t size_b)
+{
+	if (!(u->refuse & LINKAGE_REFUSE_ABSENT_ID) || !u->near || size_b != u->size[rb])
+		return false;
+	double lt = u->model->link_threshold, link_odds = lt > 0 && lt < 1 ? lt / (1.0 - lt) : 1.0;
+	if (!(u->absent_ratio >= link_odds))
+		return false;
+	uint32_t h = u->nhs[ra] >= 0 ? ra : rb, p = h == ra ? rb : ra; /* the NHS side, the UPN side */
+	if (u->nhs[h] < 0 || u->upn[h] >= 0 || u->upn[p] < 0 || u->nhs[p] >= 0)
+		return false;
+	uint32_t xn = u->near[p][0], xu = u->near[h][1];
+	if (xn == NEAR_MANY || (xn != UINT32_MAX && strcmp(recs[xn].nhs, recs[u->nhs[h]].nhs) != 0))
+		return false;
+	if (xu == NEAR_MANY)
+		return false;
+	return xu == UINT32_MAX || (!recs[u->upn[p]].upn_temp && strcmp(recs[xu].upn, recs[u->upn[p]].upn) == 0);
+}
+
 /* twins_conflict with component rb taken as size_b records, holding a valid identifier when id_b (own_name
  * asks it of rb with a lone record of rb's given name added). */
 static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, uint32_t size_b,
@@ -2022,9 +2208,15 @@ static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t 
 		lr = u->model->m[LF_MIDDLE][middle] / u->model->twin_middle[middle];
 	/* Each a child of its own: two or more records and a valid identifier on each side; unless the
 	 * middle names alone say one child by the odds a link needs. */
-	if ((u->refuse & LINKAGE_REFUSE_OWN_IDS) && u->size[ra] >= 2 && size_b >= 2 &&
-	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && id_b && lr < link_odds && !spelt_piece(u, recs, ra, rb, size_b))
+	bool own = (u->refuse & LINKAGE_REFUSE_OWN_IDS) && u->size[ra] >= 2 && size_b >= 2 &&
+		   (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && id_b && lr < link_odds && !spelt_piece(u, recs, ra, rb, size_b);
+	/* absent_id: no second child's number beside either side, which the input's coverage of the two schemes says
+	 * is one child by the link's odds; the decision below then asks those odds with that ratio as evidence */
+	bool absent = own && absent_id(u, recs, ra, rb, size_b);
+	if (own && !absent)
 		return true;
+	if (absent)
+		lr *= u->absent_ratio;
 	/* id_asym: two components of two or more records, one holding a valid identifier (of either kind) and
 	 * the other none. */
 	if ((u->refuse & LINKAGE_REFUSE_ID_ASYM) && u->size[ra] >= 2 && size_b >= 2 &&
@@ -2045,7 +2237,7 @@ static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t 
 		k = LINKAGE_SPLIT_K;
 	/* twin_odds: one child must be as much likelier than twins as a link must be than two children, the
 	 * odds of the link threshold (0.99: 99 to 1), the same cost policy; otherwise merely likelier. */
-	double odds = strict ? link_odds : 1.0;
+	double odds = strict || absent ? link_odds : 1.0;
 	/* Twins' names are names parents give, which other children carry too; a slip seldom is one. */
 	int real = 0;
 	uint32_t r2[2] = {ra, rb};
@@ -2205,6 +2397,9 @@ static void uf_union(struct uf *u, const struct linkage_rec *recs, uint32_t ra, 
 	}
 	names_merge(u, recs, ra, rb);
 	dobs_merge(u, recs, ra, rb);
+	if (u->near)
+		for (int k = 0; k < 2; k++)
+			u->near[ra][k] = near_join(u->near[ra][k], u->near[rb][k]);
 	u->parent[rb] = ra;
 	u->size[ra] += u->size[rb];
 	u->logseen[ra] += u->logseen[rb];
@@ -2299,6 +2494,10 @@ static void uf_init(struct uf *u, const struct linkage_rec *recs, size_t n, cons
 			u->dobs[i][k] = UINT32_MAX;
 		if (recs[i].dob_digits[0])
 			u->dobs[i][0] = (uint32_t)i;
+		if (u->near) {
+			u->near[i][0] = u->near0[i][0];
+			u->near[i][1] = u->near0[i][1];
+		}
 	}
 	uint32_t ne = edge0;
 	for (size_t i = 0; i < ns; i++) {
@@ -3590,6 +3789,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	uint8_t *held = NULL, *hold = NULL, *part = NULL;
 	uint32_t *comp = NULL, *xcnt = NULL, *reach_off = NULL, *reach_to = NULL;
 	float *reach_w = NULL;
+	uint32_t(*near0)[2] = NULL;
 	struct scored *split = NULL;
 	unsigned k = threads < 2 || n < 2 ? 1 : threads > 64 ? 64 : threads;
 	struct cluster_part parts[64];
@@ -3642,6 +3842,22 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	u.reach_off = reach_off;
 	u.reach_to = reach_to;
 	u.reach_w = reach_w;
+	if ((m->refuse & LINKAGE_REFUSE_ABSENT_ID) && (m->refuse & LINKAGE_REFUSE_OWN_IDS)) {
+		if (scheme_read(recs, n, s, ns, log2(m->link_threshold / (1.0 - m->link_threshold)), &near0,
+				&res->absent_id) != 0)
+			goto out;
+		/* the per-root copy only where the ratio can reach the link's odds (absent_id asks nothing else) */
+		double lt = m->link_threshold;
+		if (res->absent_id.ratio >= (lt > 0 && lt < 1 ? lt / (1.0 - lt) : 1.0)) {
+			if (!(u.near = malloc((n ? n : 1) * sizeof *u.near)))
+				goto out;
+			u.near0 = (const uint32_t(*)[2])near0;
+			u.absent_ratio = res->absent_id.ratio;
+		} else {
+			free(near0);
+			near0 = NULL;
+		}
+	}
 	memset(parts, 0, sizeof parts);
 	if (k == 1) {
 		parts[0].s = s;
@@ -3722,6 +3938,8 @@ out:
 	free(reach_off);
 	free(reach_to);
 	free(reach_w);
+	free(near0);
+	free(u.near);
 	free(u.sex);
 	free(u.logseen);
 	free(u.head);

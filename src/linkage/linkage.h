@@ -431,8 +431,13 @@ typedef uint64_t linkage_refuse_set;
  * component than of a twin's that refuses it is held out after the first pass (find_even_twins; docs/LINKAGE.md, "A
  * record that says no more of one twin") */
 #define LINKAGE_REFUSE_EVEN_TWINS LINKAGE_REFUSE_BIT(30)
-/* Every rule that exists (bits 0..30): a new rule widens it. */
-#define LINKAGE_REFUSE_ALL LINKAGE_REFUSE_FIRST(31)
+/* cluster, a refusal lifted (switched like one): own_ids gives way between a component with an NHS number only and
+ * one with a UPN only when neither pairs with another child's number of the scheme it lacks and the input's coverage
+ * of each scheme says that absence alone is the link threshold's odds of one child (docs/LINKAGE.md, "A second
+ * child's number, absent") */
+#define LINKAGE_REFUSE_ABSENT_ID LINKAGE_REFUSE_BIT(31)
+/* Every rule that exists (bits 0..31): a new rule widens it. */
+#define LINKAGE_REFUSE_ALL LINKAGE_REFUSE_FIRST(32)
 /* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
  * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
  * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,
@@ -625,6 +630,15 @@ struct linkage_twin_names {
 	uint64_t joined, held;      /* records moved to the twin's cluster, held apart */
 };
 
+/* What absent_id (dedupe.c) read on the input: the children known by a valid UPN (records sharing one) and how
+ * many of them hold or pair (at the link threshold) with a valid NHS number; the same for NHS numbers and UPNs; and
+ * the likelihood ratio of one child that the absence of a second child's numbers gives, 1 / ((1 - c_nhs) (1 - c_upn)),
+ * each coverage with half a child each way (Jeffreys). */
+struct linkage_absent_id {
+	uint64_t upn_children, upn_with_nhs, nhs_children, nhs_with_upn;
+	double ratio;
+};
+
 struct linkage_result {
 	uint32_t *cluster;        /* per record: the cluster's number, the smallest record index in it */
 	float *probability;       /* per record: the highest probability of a link that joined it to its
@@ -640,6 +654,7 @@ struct linkage_result {
 	uint64_t capped_blocks, capped_records; /* blocks skipped for size, records in them */
 	uint64_t clusters;
 	struct linkage_twin_names twin_names; /* with LINKAGE_REFUSE_TWIN_NAMES */
+	struct linkage_absent_id absent_id;   /* with LINKAGE_REFUSE_ABSENT_ID */
 };
 
 /* Deduplicates n prepared records (tf_* filled when model->tf_names). With opts->train, fits model in

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ident.h"
 #include "linkage/linkage.h"
 #include "linkage/linkage_int.h"
 #include "synth/synth.h"
@@ -1053,6 +1054,95 @@ static void clustering_middle_name_outweighs_own_ids(void **state)
 	assert_int_equal(res.cluster[2], res.cluster[0]);
 	for (size_t i = 4; i < n; i += 2)
 		assert_int_not_equal(res.cluster[i], res.cluster[i + 1]);
+	linkage_result_free(&res);
+}
+
+/* A valid permanent UPN whose last digits are k (the check letter computed). */
+static void make_upn(unsigned k, char out[14])
+{
+	char rest[13];
+	snprintf(rest, sizeof rest, "80120%07u", k % 10000000u);
+	out[0] = ident_upn_check_letter(rest);
+	memcpy(out + 1, rest, 12);
+	out[13] = 0;
+}
+
+/* absent_id (r-dclu35). Rory Oliver Grimsham's GP records (an NHS number) and his school's (a UPN) under the name the
+ * school knows him by, "Rorry": two components of two records, each with an identifier, joined by a twin-like link
+ * (names close), which own_ids calls two children. On this input every other child known to the school has health
+ * records beside his (the school's records pair with an NHS number), and every child known to health school records
+ * (a UPN): a twin known to the school would have health records of her own beside hers, and Rory's number's records
+ * their own school's. Neither side pairs with a second child's number, and the input's coverage of the two schemes
+ * makes that absence one child by more than the link threshold's odds: they join (apart without the rule). Where
+ * most children known to health have no school records beside them (under school age, or a school that is not in
+ * the input), the absence says little and own_ids keeps them apart. */
+static void clustering_absent_number_lifts_own_ids(void **state)
+{
+	(void)state;
+	enum { BOTH = 30, HEALTH = 100 };
+	static const char *fam[6] = {"Okafor", "Novak", "Hughes", "Begum", "Kowalski", "Osei"};
+	static const char *first[8] = {"Amara", "Lena", "Ruth", "Ines", "Tobias", "Omar", "Felix", "Hugo"};
+	static const char *hfam[5] = {"Walker", "Zielinski", "Mbeki", "Larsen", "Quigley"};
+	static const char *hfirst[7] = {"Ada", "Nell", "Iris", "Maud", "Otis", "Rufus", "Cyril"};
+	struct linkage_rec r[4 + 4 * BOTH + 2 * HEALTH];
+	char upn[14], nhs[11];
+	unsigned long nine = 401023213;
+	make_upn(1, upn);
+	r[0] = rec("Rory", "Oliver", "Grimsham", "2018-11-23", "M", "HX2 8BN", "4 Mill Lane", "9434765919", "");
+	r[1] = r[0];
+	r[2] = rec("Rorry", "Oliver", "Grimsham", "2018-11-23", "M", "HX2 8BN", "4 Mill Lane", "", upn);
+	r[3] = r[2];
+	size_t n = 4;
+	for (int t = 0; t < BOTH + HEALTH; t++) {
+		char dob[16], addr[32];
+		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 5 + t % 12, 1 + (t / 28) % 12, 1 + t % 28);
+		snprintf(addr, sizeof addr, "%d Long Lane", 1 + t);
+		next_nhs(&nine, nhs);
+		make_upn(100 + (unsigned)t, upn);
+		for (int k = 0; k < 4 && t < BOTH; k++)
+			r[n++] = rec(first[t % 8], "", fam[t % 6], dob, t % 2 ? "M" : "F", "LS6 2AB", addr, k < 2 ? nhs : "",
+				     k < 2 ? "" : upn);
+		for (int k = 0; k < 2 && t >= BOTH; k++)
+			r[n++] = rec(hfirst[t % 7], "", hfam[t % 5], dob, t % 2 ? "M" : "F", "BD3 9LT", addr, nhs, "");
+	}
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_score sc;
+	linkage_score(&m, &r[0], &r[2], &sc);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_CLOSE);
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_true(m.refuse & LINKAGE_REFUSE_ABSENT_ID);
+	size_t both = 4 + 4 * BOTH;
+	assert_int_equal(linkage_dedupe(r, both, &m, &o, &res), 0);
+	assert_int_equal(res.absent_id.upn_children, BOTH + 1);
+	assert_int_equal(res.absent_id.upn_with_nhs, BOTH + 1);
+	assert_int_equal(res.absent_id.nhs_children, BOTH + 1);
+	assert_int_equal(res.absent_id.nhs_with_upn, BOTH + 1);
+	assert_true(res.absent_id.ratio >= 99);
+	for (int i = 1; i < 4; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	for (size_t i = 4; i < both; i += 4) {
+		assert_int_equal(res.cluster[i + 3], res.cluster[i]);
+		assert_int_not_equal(res.cluster[i], res.cluster[0]);
+	}
+	linkage_result_free(&res);
+	m.refuse &= ~LINKAGE_REFUSE_ABSENT_ID;
+	assert_int_equal(linkage_dedupe(r, both, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[3], res.cluster[2]);
+	assert_int_not_equal(res.cluster[2], res.cluster[0]);
+	linkage_result_free(&res);
+	/* children known to health only beside them: the absence of a school's number says little */
+	m.refuse |= LINKAGE_REFUSE_ABSENT_ID;
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	assert_int_equal(res.absent_id.nhs_children, BOTH + HEALTH + 1);
+	assert_int_equal(res.absent_id.nhs_with_upn, BOTH + 1);
+	assert_true(res.absent_id.ratio < 99);
+	assert_int_equal(res.cluster[3], res.cluster[2]);
+	assert_int_not_equal(res.cluster[2], res.cluster[0]);
 	linkage_result_free(&res);
 }
 
@@ -2816,6 +2906,7 @@ int main(void)
 		cmocka_unit_test(clustering_sex_edge_judged_inside_component),
 		cmocka_unit_test(clustering_lone_spelling_of_held_name),
 		cmocka_unit_test(clustering_middle_name_outweighs_own_ids),
+		cmocka_unit_test(clustering_absent_number_lifts_own_ids),
 		cmocka_unit_test(clustering_middle_name_lifts_given_refusal),
 		cmocka_unit_test(twin_share_read_back_at_identifier_coverage),
 		cmocka_unit_test(em_labelled_pairs_fixed),
